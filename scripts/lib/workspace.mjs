@@ -1,0 +1,52 @@
+// Helpers shared by the root scripts (`npm start`, `npm test`). They run with nothing
+// but Node and npm on the machine, so they use only Node's standard library.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The pnpm version pinned by the root package.json `packageManager` field. */
+export function pinnedPnpm() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const match = /^pnpm@(\d+\.\d+\.\d+)/.exec(pkg.packageManager ?? '');
+  if (!match) throw new Error('package.json: packageManager must pin pnpm@x.y.z');
+  return match[1];
+}
+
+/**
+ * Runs a command with inherited stdio and returns its exit status.
+ * `shell: false` keeps arguments intact; on Windows npx needs the shell.
+ */
+export function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+    ...options,
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+/** pnpm, as pinned: a global pnpm of the same version, else `npx pnpm@VERSION`. */
+export function pnpm(args, options) {
+  const version = pinnedPnpm();
+  const global = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
+  if (global.status === 0 && global.stdout.trim() === version) return run('pnpm', args, options);
+  return run('npx', ['--yes', `pnpm@${version}`, ...args], options);
+}
+
+/**
+ * Installs the workspace from the frozen lockfile unless node_modules is already newer
+ * than the lockfile, so a fresh clone needs only `npm test` or `npm start`.
+ */
+export function ensureInstalled() {
+  const marker = join(root, 'node_modules', '.modules.yaml');
+  const lock = join(root, 'pnpm-lock.yaml');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('> installing the workspace (pnpm install --frozen-lockfile)');
+  const status = pnpm(['install', '--frozen-lockfile']);
+  if (status !== 0) process.exit(status);
+}
