@@ -252,7 +252,11 @@ function mysqlTls(query: Record<string, string>, fail: (e: string) => never): Tl
   return plan;
 }
 
-function buildTls(plan: TlsPlan, variable: string): Record<string, unknown> | false {
+function buildTls(
+  plan: TlsPlan,
+  variable: string,
+  client: DatabaseClient,
+): Record<string, unknown> | false {
   if (!plan.enabled) return false;
   const read = (path: string, param: string): string => {
     try {
@@ -268,8 +272,13 @@ function buildTls(plan: TlsPlan, variable: string): Record<string, unknown> | fa
   if (plan.ca) tls.ca = read(plan.ca, 'the CA certificate');
   if (plan.cert) tls.cert = read(plan.cert, 'the client certificate');
   if (plan.key) tls.key = read(plan.key, 'the client key');
-  // Chain verified, host name not: a no-op identity check.
-  if (plan.verifyChain && !plan.verifyHost) tls.checkServerIdentity = () => undefined;
+  if (client === 'mysql2') {
+    // mysql2 checks the host name only when asked to (`verifyIdentity`).
+    tls.verifyIdentity = plan.verifyHost;
+  } else if (plan.verifyChain && !plan.verifyHost) {
+    // node-postgres hands these options to tls.connect: chain verified, host name not.
+    tls.checkServerIdentity = () => undefined;
+  }
   return tls;
 }
 
@@ -301,14 +310,14 @@ function makeConfig(
     if (d.password !== undefined) connection.password = d.password.reveal();
     if (d.database !== undefined) connection.database = d.database;
     if (d.client === 'pg') {
-      if (query.sslmode !== undefined) connection.ssl = buildTls(tls, variable);
+      if (query.sslmode !== undefined) connection.ssl = buildTls(tls, variable, 'pg');
       if (query.application_name) connection.application_name = query.application_name;
       const timeout = query.connect_timeout;
       if (timeout && /^\d+$/.test(timeout))
         connection.connectionTimeoutMillis = Number(timeout) * 1000;
     } else {
       connection.charset = 'utf8mb4';
-      const ssl = buildTls(tls, variable);
+      const ssl = buildTls(tls, variable, 'mysql2');
       if (ssl !== false) connection.ssl = ssl;
     }
     return { client: d.client, connection, pool: { min: 0, max: 10 } };
