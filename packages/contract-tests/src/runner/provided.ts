@@ -1,0 +1,8 @@
+// What the CLI hands to the spec files through vitest's `provide`/`inject`.
+import type { ContractTarget } from '../target.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    contractTarget: ContractTarget;
+  }
+}
