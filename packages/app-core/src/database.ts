@@ -1,0 +1,90 @@
+// The database: a knex instance built from divio-env's config, and the migrations,
+// defined in code (not discovered from files) so that they run the same from `src` in
+// tests and from `dist` in the image, with no globbing and no file-extension guessing.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DatabaseConfig } from '@divio-samples/divio-env';
+import knexFactory, { type Knex } from 'knex';
+import { createMedia } from './migrations/001-create-media.js';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration, in order. Names are permanent: they are recorded in `knex_migrations`. */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['001-create-media', createMedia],
+];
+
+class CodeMigrationSource implements Knex.MigrationSource<Migration> {
+  getMigrations(): Promise<Migration[]> {
+    return Promise.resolve(MIGRATIONS.map(([, m]) => m));
+  }
+  getMigrationName(migration: Migration): string {
+    const entry = MIGRATIONS.find(([, m]) => m === migration);
+    if (!entry) throw new Error('unknown migration');
+    return entry[0];
+  }
+  getMigration(migration: Migration): Promise<Migration> {
+    return Promise.resolve(migration);
+  }
+}
+
+export const MIGRATIONS_TABLE = 'knex_migrations';
+
+const migratorConfig = (): Knex.MigratorConfig => ({
+  migrationSource: new CodeMigrationSource(),
+  tableName: MIGRATIONS_TABLE,
+});
+
+/**
+ * A knex instance for the configured database. MySQL/MariaDB sessions use UTC so that
+ * timestamps round-trip exactly; a SQLite file's directory is created if missing.
+ */
+export function createKnex(database: DatabaseConfig): Knex {
+  const config = database.knexConfig();
+  const connection: Record<string, unknown> = { ...config.connection };
+  if (config.client === 'mysql2') {
+    connection.timezone ??= 'Z';
+    connection.charset ??= 'utf8mb4';
+    // Keep bigint sizes as numbers (they are far below 2^53).
+    connection.supportBigNumbers ??= true;
+  }
+  if (config.client === 'better-sqlite3' && database.filename && !database.inMemory) {
+    mkdirSync(dirname(database.filename), { recursive: true });
+  }
+  const pool =
+    config.client === 'better-sqlite3' ? { min: 1, max: 1 } : { min: 0, max: 10, ...config.pool };
+  return knexFactory({
+    ...config,
+    connection,
+    pool: { ...pool, acquireTimeoutMillis: 10_000 },
+    useNullAsDefault: config.client === 'better-sqlite3' ? true : config.useNullAsDefault,
+  } as Knex.Config);
+}
+
+/** Applies pending migrations; returns the names that ran (empty when up to date). */
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, names] = (await knex.migrate.latest(migratorConfig())) as [number, string[]];
+  return names;
+}
+
+/** The names of migrations not applied yet (read from knex's `knex_migrations` table). */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const all = MIGRATIONS.map(([name]) => name);
+  if (!(await knex.schema.hasTable(MIGRATIONS_TABLE))) return all;
+  const rows: { name: string }[] = await knex(MIGRATIONS_TABLE).select('name');
+  const done = new Set(rows.map((r) => r.name));
+  return all.filter((name) => !done.has(name));
+}
+
+/** Reverts every migration (tests and local resets only). */
+export async function migrateDown(knex: Knex): Promise<void> {
+  await knex.migrate.rollback(migratorConfig(), true);
+}
+
+/** A `select 1`: resolves when the database answers. */
+export async function pingDatabase(knex: Knex): Promise<void> {
+  await knex.raw('select 1');
+}

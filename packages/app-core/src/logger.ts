@@ -1,0 +1,75 @@
+// JSON logs on stdout (pino), one line per request, with credentials redacted.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Logger, pino } from 'pino';
+import type { LogLevel } from './config.js';
+
+export type { Logger } from 'pino';
+
+/** Paths pino blanks out wherever a request, response or error object is logged. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["proxy-authorization"]',
+  'req.headers["x-amz-security-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+];
+
+export interface LoggerOptions {
+  level: LogLevel;
+  /** Fields on every line (for example `{ app: 'express' }`). */
+  base?: Record<string, unknown>;
+  /** Where lines go (default stdout); tests pass a stream. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid, ...options.base },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+}
+
+/** The path of a request URL, without the query string (it may hold tokens). */
+export function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?', 1)[0];
+  return path === undefined || path === '' ? '/' : path;
+}
+
+/**
+ * Logs one line when the response is done (or the client went away): `method`, `url`
+ * (the path), `status`, `responseTime` (ms), `reqId`. Call it first thing in a request.
+ */
+export function logRequest(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  reqId: string,
+): void {
+  const start = process.hrtime.bigint();
+  let done = false;
+  const write = (aborted: boolean) => {
+    if (done) return;
+    done = true;
+    const responseTime = Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
+    const line = {
+      reqId,
+      method: req.method,
+      url: pathOf(req.url),
+      status: res.statusCode,
+      responseTime,
+      ...(aborted ? { aborted: true } : {}),
+    };
+    if (res.statusCode >= 500) logger.error(line, 'request failed');
+    else logger.info(line, aborted ? 'request aborted' : 'request completed');
+  };
+  res.once('finish', () => write(false));
+  res.once('close', () => write(!res.writableFinished));
+}
