@@ -1,0 +1,388 @@
+// compose-harness: build and boot every sample app with docker compose and run the shared
+// contract suite against it, over a database x storage matrix. See README.md.
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type CheckResult, checkCompose, checkDockerfile } from './check.js';
+import { ComposeNotFoundError, type ComposeProject, detectCompose } from './compose.js';
+import { engineReachable } from './docker.js';
+import { exec } from './exec.js';
+import {
+  ensureLocalImages,
+  IMAGE_SOURCES,
+  type ImageSource,
+  imageVariables,
+  mariadbImage,
+} from './images.js';
+import {
+  DATABASES,
+  type DatabaseKind,
+  loadManifests,
+  ManifestError,
+  STORAGES,
+  type StorageKind,
+} from './manifest.js';
+import {
+  type Cell,
+  COVERAGES,
+  type Coverage,
+  cellLabel,
+  githubMatrix,
+  PlanError,
+  planCells,
+} from './plan.js';
+import { freePort } from './ports.js';
+import { renderJson, renderMarkdown, renderTable, resultText, summarize } from './report.js';
+import type { CellResult, Phase } from './run-cell.js';
+import { installInterruptHandlers, runMatrix } from './runner.js';
+
+const USAGE = `Usage:
+  compose-harness run    [filters] [--coverage minimal|full] [--jobs N] [--images official|local]
+                         [--json FILE] [--markdown FILE] [--ready-timeout SECONDS] [--keep-images]
+  compose-harness matrix [filters] [--coverage minimal|full] [--json]
+  compose-harness check  [--app NAME]
+  compose-harness clean
+
+Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --storage ${STORAGES.join('|')}
+  run       builds each app's image once, then per cell: starts the database and storage
+            emulator, runs the release command, starts the app, waits for readiness, runs the
+            contract suite; prints the containers' logs on failure; always \`down -v\`.
+            --coverage full (default): every app x database x storage; minimal: each app
+            with each database and each storage at least once.
+            --images local uses the divio-samples-local/* stand-ins (built when missing).
+  matrix    the plan; with --json the GitHub Actions matrix ({"include": [...]}).
+  check     static checks: Dockerfile lint and \`compose config\` of every app.
+  clean     removes containers, networks, volumes and images left by interrupted runs.
+Options: --root DIR (the repository; default: the one this package is in).
+Environment: COMPOSE_HARNESS_COMPOSE="docker compose"|"docker-compose" forces the Compose CLI.`;
+
+class UsageError extends Error {}
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function oneOf<T extends string>(
+  value: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag} ${JSON.stringify(value)}: choose from ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} ${JSON.stringify(value)}: expected a positive integer`);
+  return n;
+}
+
+/** The repository this package lives in (packages/compose-harness/dist/cli.js -> ../../..). */
+function defaultRoot(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+function timestamp(): string {
+  return new Date().toISOString().slice(11, 19);
+}
+
+/** The contract CLI of @divio-samples/contract-tests, run with this Node. */
+function contractCommand(): string[] {
+  let entry: string;
+  try {
+    entry = fileURLToPath(import.meta.resolve('@divio-samples/contract-tests'));
+  } catch (error) {
+    throw new Error(
+      `@divio-samples/contract-tests cannot be resolved (is it built?): ${(error as Error).message}`,
+    );
+  }
+  const bin = join(dirname(entry), '..', 'bin', 'contract-tests.js');
+  if (!existsSync(bin)) throw new Error(`the contract CLI ${bin} does not exist`);
+  return [process.execPath, bin];
+}
+
+async function loadContractEnv(): Promise<Record<string, string>> {
+  const module = (await import('@divio-samples/contract-tests')) as { contractEnv?: unknown };
+  const env = module.contractEnv;
+  if (typeof env !== 'object' || env === null) {
+    throw new Error('@divio-samples/contract-tests does not export contractEnv');
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      allowPositionals: false,
+      options: {
+        app: { type: 'string', multiple: true },
+        db: { type: 'string', multiple: true },
+        storage: { type: 'string', multiple: true },
+        coverage: { type: 'string' },
+        jobs: { type: 'string' },
+        images: { type: 'string' },
+        // `run --json FILE` writes the summary; `matrix --json` is a flag.
+        json: command === 'matrix' ? { type: 'boolean' } : { type: 'string' },
+        markdown: { type: 'string' },
+        'ready-timeout': { type: 'string' },
+        'keep-images': { type: 'boolean' },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }) as { values: Record<string, string | string[] | boolean | undefined> };
+    if (
+      values.help ||
+      command === undefined ||
+      command === 'help' ||
+      command === '--help' ||
+      command === '-h'
+    ) {
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    const root = resolve((values.root as string | undefined) ?? defaultRoot());
+    const filters = {
+      apps: list(values.app as string[] | undefined),
+      databases: list(values.db as string[] | undefined) as DatabaseKind[],
+      storages: list(values.storage as string[] | undefined) as StorageKind[],
+    };
+    const coverage = oneOf<Coverage>(
+      values.coverage as string | undefined,
+      COVERAGES,
+      '--coverage',
+      'full',
+    );
+    switch (command) {
+      case 'matrix': {
+        const cells = planCells(loadManifests(root), { coverage, filters });
+        if (values.json === true) {
+          console.log(JSON.stringify(githubMatrix(cells)));
+        } else {
+          for (const cell of cells) console.log(cellLabel(cell));
+        }
+        return 0;
+      }
+      case 'check':
+        return await checkCommand(root, filters.apps);
+      case 'run':
+        return await runCommand(root, {
+          cells: planCells(loadManifests(root), { coverage, filters }),
+          jobs: positiveInt(values.jobs as string | undefined, '--jobs', 1),
+          images: oneOf<ImageSource>(
+            values.images as string | undefined,
+            IMAGE_SOURCES,
+            '--images',
+            'official',
+          ),
+          json: values.json as string | undefined,
+          markdown: values.markdown as string | undefined,
+          readyTimeoutSeconds: positiveInt(
+            values['ready-timeout'] as string | undefined,
+            '--ready-timeout',
+            120,
+          ),
+          keepImages: values['keep-images'] === true,
+        });
+      case 'clean':
+        return await cleanCommand();
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+    ) {
+      console.error(`compose-harness: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (
+      error instanceof ManifestError ||
+      error instanceof PlanError ||
+      error instanceof ComposeNotFoundError
+    ) {
+      console.error(`compose-harness: ${error.message}`);
+      return 2;
+    }
+    console.error(`compose-harness: ${(error as Error).stack ?? String(error)}`);
+    return 1;
+  }
+}
+
+function printCheck(result: CheckResult): void {
+  const label = `${result.app}: ${result.check}`;
+  console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${label}`);
+  for (const problem of result.problems) console.log(`     ${problem.replace(/\n/g, '\n     ')}`);
+  for (const warning of result.warnings) console.log(`     warning: ${warning}`);
+}
+
+async function checkCommand(root: string, apps: string[]): Promise<number> {
+  const manifests = loadManifests(root).filter((m) => apps.length === 0 || apps.includes(m.name));
+  const results: CheckResult[] = manifests.map((app) => checkDockerfile(app, root));
+  const cli = await detectCompose();
+  for (const app of manifests) results.push(await checkCompose(app, root, cli));
+  results.sort((a, b) => a.app.localeCompare(b.app) || a.check.localeCompare(b.check));
+  for (const result of results) printCheck(result);
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(
+    `\n${results.length - failed} checks passed, ${failed} failed (${cli.display} ${cli.version})`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+interface RunCommandOptions {
+  cells: Cell[];
+  jobs: number;
+  images: ImageSource;
+  json: string | undefined;
+  markdown: string | undefined;
+  readyTimeoutSeconds: number;
+  keepImages: boolean;
+}
+
+async function runCommand(root: string, options: RunCommandOptions): Promise<number> {
+  const startedAt = new Date();
+  const log = (line: string) => console.log(`[${timestamp()}] ${line}`);
+  if (!(await engineReachable())) {
+    console.error('compose-harness: no Docker engine reachable (`docker info` failed)');
+    return 1;
+  }
+  const cli = await detectCompose();
+  const runId = `ch-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+  const workDir = join(root, '.harness', runId);
+  mkdirSync(workDir, { recursive: true });
+  log(
+    `run ${runId}: ${options.cells.length} cell(s), ${options.jobs} at a time, ${cli.display} ${cli.version}, ${options.images} images; logs in ${workDir}`,
+  );
+  const controller = new AbortController();
+  const active = new Set<ComposeProject>();
+  const uninstall = installInterruptHandlers(controller, active, log);
+  try {
+    if (options.images === 'local') {
+      const seconds = await ensureLocalImages(root, { log, signal: controller.signal });
+      if (seconds > 0) log(`local stand-in images ready after ${seconds.toFixed(0)}s`);
+    }
+    const imageVars = imageVariables(options.images);
+    const [contractEnv, contract] = [await loadContractEnv(), contractCommand()];
+    const phaseStart = new Map<string, number>();
+    const onPhase = (cell: Cell, phase: Phase) => {
+      const since = phaseStart.get(cell.id);
+      phaseStart.set(cell.id, Date.now());
+      const took =
+        since === undefined ? '' : ` (previous step ${((Date.now() - since) / 1000).toFixed(1)}s)`;
+      log(`${cellLabel(cell).padEnd(28)} ${phase}${took}`);
+    };
+    const onResult = (result: CellResult) => {
+      log(
+        `${`${result.app} · ${result.database} · ${result.storage}`.padEnd(28)} ${resultText(result)}`,
+      );
+      if (!result.ok) {
+        console.log(`\n--- ${result.id}: ${result.error ?? 'failed'}`);
+        if (result.logs) console.log(`--- container logs (last lines):\n${result.logs}`);
+        console.log(`--- full log: ${result.logFile}\n`);
+      }
+    };
+    const results = await runMatrix(
+      options.cells,
+      {
+        root,
+        cli,
+        runId,
+        workDir,
+        imageVars,
+        mariadbImage: mariadbImage(imageVars),
+        contractEnv,
+        contractCommand: contract,
+        readyTimeoutMs: options.readyTimeoutSeconds * 1000,
+        signal: controller.signal,
+        freePort,
+        onPhase,
+        active,
+      },
+      { jobs: options.jobs, keepImages: options.keepImages, onResult },
+    );
+    for (const result of results) {
+      // Cells that never ran (build failed, interrupted) have not been reported yet.
+      if (result.readySeconds === undefined && result.migrateSeconds === undefined && !result.logs)
+        onResult(result);
+    }
+    const summary = summarize(results, {
+      runId,
+      compose: `${cli.display} ${cli.version}`,
+      images: options.images,
+      startedAt,
+      finishedAt: new Date(),
+    });
+    console.log(`\n${renderTable(summary)}`);
+    const markdown = renderMarkdown(summary);
+    writeFileSync(join(workDir, 'summary.json'), renderJson(summary));
+    writeFileSync(join(workDir, 'summary.md'), markdown);
+    if (options.json) writeFileSync(resolve(options.json), renderJson(summary));
+    if (options.markdown) writeFileSync(resolve(options.markdown), markdown);
+    if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+    console.log(`compose matrix: ${summary.passed} cells passed, ${summary.failed} failed`);
+    if (controller.signal.aborted) return 130;
+    return summary.failed === 0 ? 0 : 1;
+  } finally {
+    uninstall();
+  }
+}
+
+/** Removes what interrupted runs left behind: compose projects named `ch-*` and harness images. */
+async function cleanCommand(): Promise<number> {
+  const ps = await exec('docker', [
+    'ps',
+    '-a',
+    '--format',
+    '{{.Label "com.docker.compose.project"}}',
+  ]);
+  if (ps.code !== 0) {
+    console.error(`compose-harness: docker ps failed: ${ps.stderr.trim()}`);
+    return 1;
+  }
+  const projects = [...new Set(ps.stdout.split('\n').map((l) => l.trim()))].filter((p) =>
+    p.startsWith('ch-'),
+  );
+  for (const project of projects) {
+    const filter = `label=com.docker.compose.project=${project}`;
+    for (const [kind, args] of [
+      ['container', ['ps', '-aq', '--filter', filter]],
+      ['network', ['network', 'ls', '-q', '--filter', filter]],
+      ['volume', ['volume', 'ls', '-q', '--filter', filter]],
+    ] as const) {
+      const ids = (await exec('docker', args)).stdout.split('\n').filter(Boolean);
+      if (ids.length === 0) continue;
+      const remove = kind === 'container' ? ['rm', '-f', '-v', ...ids] : [kind, 'rm', ...ids];
+      await exec('docker', remove);
+    }
+    console.log(`removed project ${project}`);
+  }
+  const images = await exec('docker', [
+    'image',
+    'ls',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    'divio-samples-harness/*',
+  ]);
+  const tags = images.stdout.split('\n').filter(Boolean);
+  if (tags.length > 0) {
+    await exec('docker', ['image', 'rm', '-f', ...tags]);
+    console.log(`removed ${tags.length} harness image(s)`);
+  }
+  if (projects.length === 0 && tags.length === 0) console.log('nothing to clean');
+  return 0;
+}

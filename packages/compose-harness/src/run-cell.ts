@@ -1,0 +1,393 @@
+// One cell, end to end, the way the platform runs an app:
+//
+//   build    the app's image from its own Dockerfile, once per app and run (`compose build web`)
+//   start    the database (and the storage emulator) of the cell
+//   migrate  the release command as a one-off container from the same image
+//   start    the web service, then wait for the readiness endpoint (bounded)
+//   test     the shared contract suite against http://127.0.0.1:<port>
+//
+// On failure the containers' logs are collected; `down -v` always runs (the caller's
+// signal handler aborts the running step, so this `finally` also covers Ctrl-C).
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { ComposeCli } from './compose.js';
+import { ComposeProject } from './compose.js';
+import { DATABASE_ENGINES, DATABASE_SERVICE, EMULATORS, WEB_SERVICE } from './conventions.js';
+import { inspectImage } from './docker.js';
+import { commandError, exec as defaultExec, type Exec, type ExecResult, tail } from './exec.js';
+import type { AppManifest } from './manifest.js';
+import {
+  type ComposeConfig,
+  checkComposeConfig,
+  parseComposeConfig,
+  renderOverride,
+} from './override.js';
+import type { Cell } from './plan.js';
+
+export type Phase =
+  | 'queued'
+  | 'building'
+  | 'starting'
+  | 'migrating'
+  | 'waiting'
+  | 'testing'
+  | 'tearing down';
+export type Step = 'config' | 'build' | 'start' | 'migrate' | 'ready' | 'contract' | 'interrupted';
+
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface CellResult {
+  id: string;
+  app: string;
+  database: Cell['database'];
+  storage: Cell['storage'];
+  ok: boolean;
+  /** The step that failed, when not ok. */
+  failedStep?: Step;
+  error?: string;
+  /** Seconds to build the app's image (shared by the app's cells: built once per run). */
+  buildSeconds?: number;
+  /** Seconds from starting the services to a 200 from the readiness endpoint (migrations included). */
+  readySeconds?: number;
+  migrateSeconds?: number;
+  contractSeconds?: number;
+  imageBytes?: number;
+  tests?: TestCounts;
+  /** The containers' last log lines, collected when the cell failed. */
+  logs?: string;
+  /** Everything the cell ran and printed. */
+  logFile: string;
+}
+
+export interface AppBuild {
+  app: AppManifest;
+  image: string;
+  config: ComposeConfig;
+  buildSeconds: number;
+  imageBytes: number;
+  cmd: string[] | undefined;
+}
+
+export interface HarnessContext {
+  root: string;
+  cli: ComposeCli;
+  runId: string;
+  /** Directory for overrides, logs and reports of this run (`.harness/<runId>`). */
+  workDir: string;
+  /** Interpolation variables (image names) for every compose call. */
+  imageVars: Readonly<Record<string, string>>;
+  mariadbImage: string;
+  contractEnv: Readonly<Record<string, string>>;
+  /** The program and leading arguments that start the contract CLI. */
+  contractCommand: readonly string[];
+  readyTimeoutMs: number;
+  signal: AbortSignal;
+  exec?: Exec;
+  freePort: () => Promise<number>;
+  onPhase?: (cell: Cell, phase: Phase) => void;
+  /** Teardown bookkeeping: the runner tears these down if the process is killed. */
+  active?: Set<ComposeProject>;
+}
+
+const MINUTE = 60_000;
+
+class StepError extends Error {
+  constructor(
+    readonly step: Step,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function check(step: Step, what: string, result: ExecResult): void {
+  if (result.aborted) throw new StepError('interrupted', `${what}: interrupted`);
+  if (result.code !== 0) throw new StepError(step, commandError(what, result).message);
+}
+
+/** A compose project name: lower-case letters, digits and "-", at most 63 characters. */
+export function projectName(runId: string, suffix: string): string {
+  return `${runId}-${suffix}`
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .slice(0, 63);
+}
+
+function appProject(
+  ctx: HarnessContext,
+  app: AppManifest,
+  name: string,
+  files: string[],
+  profiles: string[] = [],
+) {
+  return new ComposeProject(
+    ctx.cli,
+    { name, files, cwd: app.dir, profiles, env: { ...ctx.imageVars } },
+    ctx.exec ?? defaultExec,
+  );
+}
+
+/**
+ * Reads and checks the app's own compose file, then builds its image once, tagged for
+ * this run. Throws a StepError naming the step on failure.
+ */
+export async function buildApp(app: AppManifest, ctx: HarnessContext): Promise<AppBuild> {
+  const exec = ctx.exec ?? defaultExec;
+  const logFile = join(ctx.workDir, `${app.name}.build.log`);
+  const composeFile = join(app.dir, 'docker-compose.yml');
+  const source = relative(ctx.root, composeFile);
+  const allProfiles = [...new Set(Object.values(EMULATORS).map((e) => e.profile))];
+  const configProject = appProject(
+    ctx,
+    app,
+    projectName(ctx.runId, `${app.name}-config`),
+    [composeFile],
+    allProfiles,
+  );
+  const configResult = await configProject.run(['config'], {
+    logFile,
+    timeoutMs: MINUTE,
+    signal: ctx.signal,
+  });
+  check('config', `${ctx.cli.display} config (${source})`, configResult);
+  const config = parseComposeConfig(configResult.stdout, source);
+  const problems = checkComposeConfig(config, app, source);
+  const errors = problems.filter((p) => p.level === 'error');
+  if (errors.length > 0) throw new StepError('config', errors.map((p) => p.message).join('\n'));
+
+  const image = `divio-samples-harness/${app.name}:${ctx.runId}`;
+  const buildOverride = join(ctx.workDir, `${app.name}.build.override.yml`);
+  writeFileSync(
+    buildOverride,
+    `${JSON.stringify({ services: { [WEB_SERVICE]: { image } } }, null, 2)}\n`,
+  );
+  const project = appProject(ctx, app, projectName(ctx.runId, `${app.name}-build`), [
+    composeFile,
+    buildOverride,
+  ]);
+  const started = Date.now();
+  const build = await project.run(['build', WEB_SERVICE], {
+    logFile,
+    timeoutMs: 30 * MINUTE,
+    signal: ctx.signal,
+  });
+  check('build', `building ${app.name}`, build);
+  const buildSeconds = (Date.now() - started) / 1000;
+  const facts = await inspectImage(image, exec);
+  if (!facts)
+    throw new StepError('build', `building ${app.name}: image ${image} not found after the build`);
+  return { app, image, config, buildSeconds, imageBytes: facts.size, cmd: facts.cmd };
+}
+
+/** Polls the readiness endpoint until it answers 200 or the timeout passes. */
+export async function waitForReady(
+  url: string,
+  options: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    intervalMs?: number;
+    isAlive?: () => Promise<boolean>;
+  },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = 'no answer yet';
+  let polls = 0;
+  while (Date.now() < deadline) {
+    if (options.signal?.aborted)
+      throw new StepError('interrupted', 'waiting for readiness: interrupted');
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'manual' });
+      const body = (await response.text()).slice(0, 300);
+      if (response.status === 200) return;
+      last = `HTTP ${response.status} ${body}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    polls++;
+    // Every few polls, make sure the container is still there to wait for.
+    if (options.isAlive && polls % 5 === 0 && !(await options.isAlive())) {
+      throw new StepError('ready', `${url}: the web container exited (last answer: ${last})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+  }
+  throw new StepError(
+    'ready',
+    `${url} did not answer 200 within ${options.timeoutMs / 1000}s (last answer: ${last})`,
+  );
+}
+
+/** Reads pass/fail counts from the contract CLI's JSON report (vitest's JSON reporter shape). */
+export function readTestCounts(file: string): TestCounts | undefined {
+  try {
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const num = (key: string) => (typeof json[key] === 'number' ? (json[key] as number) : 0);
+    if (typeof json.numTotalTests !== 'number' && typeof json.numPassedTests !== 'number')
+      return undefined;
+    return {
+      passed: num('numPassedTests'),
+      failed: num('numFailedTests'),
+      skipped: num('numPendingTests') + num('numTodoTests'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runCell(
+  cell: Cell,
+  build: AppBuild,
+  ctx: HarnessContext,
+): Promise<CellResult> {
+  const { app } = cell;
+  const exec = ctx.exec ?? defaultExec;
+  mkdirSync(ctx.workDir, { recursive: true });
+  const logFile = join(ctx.workDir, `${cell.id}.log`);
+  writeFileSync(logFile, `# ${cell.id} (run ${ctx.runId})\n`);
+  const result: CellResult = {
+    id: cell.id,
+    app: app.name,
+    database: cell.database,
+    storage: cell.storage,
+    ok: false,
+    buildSeconds: build.buildSeconds,
+    imageBytes: build.imageBytes,
+    logFile,
+  };
+  const emulator = cell.storage === 'file' ? undefined : EMULATORS[cell.storage];
+  const webPort = await ctx.freePort();
+  const emulatorPort = emulator ? await ctx.freePort() : undefined;
+  const override = renderOverride({
+    cell,
+    config: build.config,
+    image: build.image,
+    command: build.cmd,
+    webPort,
+    ...(emulatorPort === undefined ? {} : { emulatorPort }),
+    contractEnv: ctx.contractEnv,
+    mariadbImage: ctx.mariadbImage,
+  });
+  const overrideFile = join(ctx.workDir, `${cell.id}.override.yml`);
+  writeFileSync(overrideFile, `${JSON.stringify(override, null, 2)}\n`);
+  const project = appProject(
+    ctx,
+    app,
+    projectName(ctx.runId, cell.id),
+    [join(app.dir, 'docker-compose.yml'), overrideFile],
+    emulator ? [emulator.profile] : [],
+  );
+  ctx.active?.add(project);
+  const opts = (timeoutMs: number) => ({ logFile, timeoutMs, signal: ctx.signal });
+  let startedAt = 0;
+  try {
+    ctx.onPhase?.(cell, 'starting');
+    startedAt = Date.now();
+    const dependencies = [DATABASE_SERVICE, ...(emulator ? [emulator.service] : [])];
+    check(
+      'start',
+      'starting the database and storage',
+      await project.run(['up', '-d', '--no-build', ...dependencies], opts(10 * MINUTE)),
+    );
+
+    ctx.onPhase?.(cell, 'migrating');
+    const migrateStart = Date.now();
+    // A one-off container from the same image, after the database is healthy (depends_on).
+    check(
+      'migrate',
+      `release command (${app.release.join(' ')})`,
+      await project.run(['run', '--rm', '-T', WEB_SERVICE, ...app.release], opts(30 * MINUTE)),
+    );
+    result.migrateSeconds = (Date.now() - migrateStart) / 1000;
+
+    ctx.onPhase?.(cell, 'waiting');
+    check(
+      'start',
+      'starting the web service',
+      await project.run(['up', '-d', '--no-build', WEB_SERVICE], opts(10 * MINUTE)),
+    );
+    const readyUrl = `http://127.0.0.1:${webPort}${app.health.readiness}`;
+    await waitForReady(readyUrl, {
+      timeoutMs: ctx.readyTimeoutMs,
+      signal: ctx.signal,
+      isAlive: async () => {
+        const ps = await project.run(['ps', '-q', WEB_SERVICE], { timeoutMs: MINUTE });
+        const id = ps.stdout.trim();
+        if (!id) return false;
+        const state = await exec('docker', ['inspect', '--format', '{{.State.Running}}', id], {
+          timeoutMs: MINUTE,
+        });
+        return state.stdout.trim() === 'true';
+      },
+    });
+    result.readySeconds = (Date.now() - startedAt) / 1000;
+    appendFileSync(logFile, `\n# ready: ${readyUrl} after ${result.readySeconds.toFixed(1)}s\n`);
+
+    ctx.onPhase?.(cell, 'testing');
+    const report = join(ctx.workDir, `${cell.id}.contract.json`);
+    const [program, ...leading] = ctx.contractCommand;
+    if (!program) throw new StepError('contract', 'no contract command configured');
+    const contractStart = Date.now();
+    const contract = await exec(
+      program,
+      [
+        ...leading,
+        'run',
+        '--base-url',
+        `http://127.0.0.1:${webPort}`,
+        '--framework',
+        app.framework,
+        '--database',
+        DATABASE_ENGINES[cell.database].client,
+        '--storage',
+        cell.storage,
+        '--json-report',
+        report,
+      ],
+      { ...opts(20 * MINUTE), cwd: ctx.root },
+    );
+    result.contractSeconds = (Date.now() - contractStart) / 1000;
+    const counts = readTestCounts(report);
+    if (counts) result.tests = counts;
+    check('contract', 'contract suite', contract);
+    result.ok = true;
+  } catch (error) {
+    if (error instanceof StepError) {
+      result.failedStep = ctx.signal.aborted ? 'interrupted' : error.step;
+      result.error = error.message;
+    } else {
+      result.failedStep = ctx.signal.aborted ? 'interrupted' : 'start';
+      result.error = (error as Error).stack ?? String(error);
+    }
+    appendFileSync(logFile, `\n# FAILED (${result.failedStep}): ${result.error}\n`);
+  } finally {
+    ctx.onPhase?.(cell, 'tearing down');
+    if (!result.ok && startedAt > 0) {
+      // Not bound to ctx.signal: the logs are wanted most when interrupted or failing.
+      const logs = await project.run(['logs', '--no-color', '--tail=200'], { timeoutMs: MINUTE });
+      result.logs = tail(`${logs.stdout}${logs.stderr}`, 400);
+      appendFileSync(logFile, `\n# container logs\n${result.logs}\n`);
+    }
+    await teardown(project, logFile);
+    ctx.active?.delete(project);
+  }
+  return result;
+}
+
+/** `down -v --remove-orphans`: containers, networks and volumes of the project, never its images. */
+export async function teardown(project: ComposeProject, logFile?: string): Promise<ExecResult> {
+  const result = await project.run(['down', '-v', '--remove-orphans', '--timeout', '10'], {
+    timeoutMs: 3 * MINUTE,
+    ...(logFile ? { logFile } : {}),
+  });
+  if (result.code !== 0) {
+    process.stderr.write(
+      `warning: teardown of ${project.spec.name} failed:\n${tail(result.stderr, 10)}\n`,
+    );
+  }
+  return result;
+}
+
+export { StepError };

@@ -1,0 +1,142 @@
+// Runs a plan: each app's image is built once (the first of its cells waits for it), the
+// cells run in a pool of `jobs`, and every project still up is torn down on SIGINT,
+// SIGTERM or a crash before the process exits.
+import type { ComposeProject } from './compose.js';
+import { removeImage } from './docker.js';
+import type { Exec } from './exec.js';
+import type { Cell } from './plan.js';
+import {
+  type AppBuild,
+  type CellResult,
+  buildApp as defaultBuildApp,
+  type HarnessContext,
+  runCell,
+  StepError,
+  teardown,
+} from './run-cell.js';
+
+export interface RunOptions {
+  jobs: number;
+  keepImages?: boolean;
+  exec?: Exec;
+  /** For tests: replaces the image build. */
+  buildApp?: (app: Cell['app'], ctx: HarnessContext) => Promise<AppBuild>;
+  onResult?: (result: CellResult) => void;
+}
+
+export async function runPool<T, R>(
+  items: readonly T[],
+  jobs: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, items.length)) }, worker));
+  return results;
+}
+
+export async function runMatrix(
+  cells: readonly Cell[],
+  ctx: HarnessContext,
+  options: RunOptions,
+): Promise<CellResult[]> {
+  const build = options.buildApp ?? defaultBuildApp;
+  const builds = new Map<string, Promise<AppBuild>>();
+  const results = await runPool(cells, options.jobs, async (cell) => {
+    if (ctx.signal.aborted)
+      return notRun(cell, ctx, 'interrupted', 'interrupted before it started');
+    ctx.onPhase?.(cell, 'building');
+    let pending = builds.get(cell.app.name);
+    if (!pending) {
+      pending = build(cell.app, ctx);
+      builds.set(cell.app.name, pending);
+    }
+    let appBuild: AppBuild;
+    try {
+      appBuild = await pending;
+    } catch (error) {
+      const step = ctx.signal.aborted
+        ? 'interrupted'
+        : error instanceof StepError
+          ? error.step
+          : 'build';
+      return notRun(cell, ctx, step, (error as Error).message);
+    }
+    const result = await runCell(cell, appBuild, ctx);
+    options.onResult?.(result);
+    return result;
+  });
+  if (!options.keepImages) {
+    for (const pending of builds.values()) {
+      const built = await pending.catch(() => undefined);
+      if (built) await removeImage(built.image, options.exec ?? ctx.exec);
+    }
+  }
+  return results;
+}
+
+function notRun(
+  cell: Cell,
+  ctx: HarnessContext,
+  step: CellResult['failedStep'],
+  error: string,
+): CellResult {
+  return {
+    id: cell.id,
+    app: cell.app.name,
+    database: cell.database,
+    storage: cell.storage,
+    ok: false,
+    ...(step ? { failedStep: step } : {}),
+    error,
+    logFile: `${ctx.workDir}/${cell.app.name}.build.log`,
+  };
+}
+
+/**
+ * Installs SIGINT/SIGTERM and crash handlers for the duration of a run. The first signal
+ * aborts the running steps (each cell's `finally` then tears its project down); a second
+ * one tears down whatever is still active right away and exits.
+ */
+export function installInterruptHandlers(
+  controller: AbortController,
+  active: Set<ComposeProject>,
+  log: (line: string) => void,
+): () => void {
+  let count = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    count++;
+    if (count === 1) {
+      log(`${signal}: stopping the running cells and tearing everything down (again to hurry)`);
+      controller.abort();
+      return;
+    }
+    log(`${signal} again: tearing down ${active.size} project(s) now`);
+    void Promise.all([...active].map((project) => teardown(project))).finally(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
+    );
+  };
+  const onCrash = (error: unknown) => {
+    log(`crashed: ${(error as Error)?.stack ?? String(error)}`);
+    controller.abort();
+    void Promise.all([...active].map((project) => teardown(project))).finally(() =>
+      process.exit(1),
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  };
+}
