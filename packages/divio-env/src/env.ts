@@ -46,6 +46,12 @@ export function splitUrl(value: string): UrlParts | string {
   let rest = value.slice(scheme[0].length);
   if (!rest.startsWith('//')) return `a URL starting with ${scheme[1].toLowerCase()}://`;
   rest = rest.slice(2);
+  // An '@' after the host means a '/', '?' or '#' inside the user name or password was not
+  // percent-encoded: refuse, or a piece of the password would end up in the path or port.
+  const end = rest.search(/[/?#]/);
+  if (end !== -1 && rest.indexOf('@', end) !== -1) {
+    return "percent-encoded user name and password ('/', '?', '#' and '@' as %2F, %3F, %23, %40)";
+  }
   const hash = rest.indexOf('#');
   if (hash !== -1) rest = rest.slice(0, hash);
   const authorityEnd = rest.search(/[/?]/);

@@ -174,6 +174,10 @@ describe('readDatabase: errors', () => {
     ['postgres://u%E0@h/d', /percent-encoding in the user name/],
     ['postgres://u@h/d?sslmode=always', /sslmode one of/],
     ['mysql://u@h/d?ssl-mode=sometimes', /ssl-mode one of/],
+    // An unencoded '/', '?' or '#' in the password would leak a piece of it into the path.
+    ['postgres://user:5432/SECRETX@h/d', /percent-encoded user name and password/],
+    ['postgres://user:12?SECRETX@h/d', /percent-encoded user name and password/],
+    ['postgres://user:12#SECRETX@h/d', /percent-encoded user name and password/],
     ['sqlite:data.db', /sqlite:\/\/:memory:/],
     ['sqlite://data.db', /sqlite:\/\/:memory:/],
   ];
