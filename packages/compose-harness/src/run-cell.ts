@@ -137,6 +137,7 @@ function appProject(
  */
 export async function buildApp(app: AppManifest, ctx: HarnessContext): Promise<AppBuild> {
   const exec = ctx.exec ?? defaultExec;
+  mkdirSync(ctx.workDir, { recursive: true });
   const logFile = join(ctx.workDir, `${app.name}.build.log`);
   const composeFile = join(app.dir, 'docker-compose.yml');
   const source = relative(ctx.root, composeFile);

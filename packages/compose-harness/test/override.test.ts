@@ -1,0 +1,276 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  bindMountTargets,
+  type ComposeConfig,
+  cellEnvironment,
+  checkComposeConfig,
+  environmentOf,
+  fixedHostPort,
+  parseComposeConfig,
+  renderOverride,
+} from '../src/override.js';
+import { manifest, tempDir } from './helpers.js';
+
+const baseYaml = `
+services:
+  web:
+    build: .
+    env_file: .env-local
+    volumes:
+      - ".:/app:rw"
+      - "./data:/data:rw"
+      - "/app/node_modules"
+    depends_on:
+      database_default:
+        condition: service_healthy
+  database_default:
+    image: \${POSTGRES_IMAGE:-postgres:15}
+    environment:
+      POSTGRES_DB: db
+      POSTGRES_HOST_AUTH_METHOD: trust
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "postgres"]
+      interval: 2s
+  s3:
+    image: \${S3_IMAGE:-divio-samples/s3rver:3}
+    profiles: ["s3"]
+  azurite:
+    image: \${AZURITE_IMAGE:-mcr.microsoft.com/azure-storage/azurite:3}
+    profiles: ["azure"]
+`;
+const config: ComposeConfig = parseComposeConfig(baseYaml);
+const app = manifest();
+const contractEnv = { STAGE: 'test', SECRET_KEY: 'k' };
+const base = {
+  config,
+  image: 'divio-samples-harness/express:run1',
+  command: ['node', 'dist/server.js'],
+  webPort: 41234,
+  contractEnv,
+  mariadbImage: 'mariadb:10.11',
+};
+
+describe('compose config helpers', () => {
+  it('reads environments in both syntaxes', () => {
+    expect(environmentOf(config.services.database_default)).toEqual({
+      POSTGRES_DB: 'db',
+      POSTGRES_HOST_AUTH_METHOD: 'trust',
+    });
+    expect(environmentOf({ environment: ['A=1', 'B=x=y', 'C'] })).toEqual({ A: '1', B: 'x=y' });
+  });
+
+  it('finds fixed host ports in every syntax', () => {
+    expect(fixedHostPort('8000:80')).toBe('8000');
+    expect(fixedHostPort('127.0.0.1:8000:80/tcp')).toBe('8000');
+    expect(fixedHostPort('[::1]:8000:80')).toBe('8000');
+    expect(fixedHostPort('80')).toBeUndefined();
+    expect(fixedHostPort('127.0.0.1::80')).toBeUndefined();
+    expect(fixedHostPort(80)).toBeUndefined();
+    expect(fixedHostPort({ published: 8000, target: 80 })).toBe('8000');
+    expect(fixedHostPort({ target: 80 })).toBeUndefined();
+  });
+
+  it('finds bind mounts, not named or anonymous volumes', () => {
+    expect(bindMountTargets(config.services.web)).toEqual(['/app', '/data']);
+    expect(
+      bindMountTargets({
+        volumes: [
+          'media:/data',
+          { type: 'bind', source: '/x', target: '/y' },
+          { type: 'volume', target: '/z' },
+        ],
+      }),
+    ).toEqual(['/y']);
+  });
+});
+
+describe('checkComposeConfig', () => {
+  it('accepts a file that follows the conventions', () => {
+    expect(checkComposeConfig(config, app, 'dc.yml')).toEqual([]);
+  });
+
+  it('names what breaks parallel cells or a cell', () => {
+    const broken = parseComposeConfig(`
+services:
+  web:
+    image: x
+    ports: ["8000:80"]
+    container_name: web
+  s3:
+    image: s
+`);
+    expect(checkComposeConfig(broken, app, 'dc.yml').map((p) => p.message)).toEqual([
+      'dc.yml: service "web" has no "build" (the harness builds the app\'s own Dockerfile)',
+      'dc.yml: no "database_default" service (Divio\'s name for the default database)',
+      'dc.yml: service "s3" must be in the profile "s3" (it only runs when asked for)',
+      'dc.yml: no "azurite" service, but the manifest lists storage "azure"',
+      'dc.yml: service "web" sets container_name "web": two projects could not run at once',
+      expect.stringContaining('dc.yml: service "web" publishes the fixed host port 8000'),
+    ]);
+  });
+});
+
+describe('cellEnvironment', () => {
+  it('points DATABASE_URL at database_default with the compose file credentials', () => {
+    expect(
+      cellEnvironment({ database: 'postgres', storage: 'file' }, { config }).DATABASE_URL,
+    ).toBe('postgres://postgres@database_default:5432/db');
+    const withPassword = parseComposeConfig(
+      'services:\n  database_default:\n    environment:\n      POSTGRES_USER: app\n      POSTGRES_PASSWORD: "p@ss/word"\n',
+    );
+    expect(
+      cellEnvironment({ database: 'postgres', storage: 'file' }, { config: withPassword })
+        .DATABASE_URL,
+    ).toBe('postgres://app:p%40ss%2Fword@database_default:5432/app');
+    expect(cellEnvironment({ database: 'mysql', storage: 'file' }).DATABASE_URL).toBe(
+      'mysql://root@database_default:3306/db',
+    );
+  });
+
+  it('gives each storage its DSN, in-network endpoint, and the public URL the host can reach', () => {
+    expect(cellEnvironment({ database: 'postgres', storage: 'file' }).DEFAULT_STORAGE_DSN).toBe(
+      'file:///data/media/?url=%2Fmedia%2F',
+    );
+    const s3 = new URL(
+      cellEnvironment(
+        { database: 'postgres', storage: 's3' },
+        { emulatorPublicUrl: 'http://127.0.0.1:5000' },
+      ).DEFAULT_STORAGE_DSN,
+    );
+    expect(s3.protocol).toBe('s3:');
+    expect(s3.host).toBe('media');
+    expect(s3.searchParams.get('endpoint')).toBe('http://s3:4568');
+    expect(s3.searchParams.get('url')).toBe('http://127.0.0.1:5000/media/');
+    const az = new URL(
+      cellEnvironment({ database: 'postgres', storage: 'azure' }).DEFAULT_STORAGE_DSN,
+    );
+    expect(az.username).toBe('devstoreaccount1');
+    expect(decodeURIComponent(az.password)).toMatch(/==$/);
+    expect(az.pathname).toBe('/media');
+    expect(az.searchParams.get('endpoint')).toBe('http://azurite:10000/devstoreaccount1');
+    expect(az.searchParams.get('url')).toBe('http://azurite:10000/devstoreaccount1/media/');
+  });
+});
+
+describe('renderOverride', () => {
+  it('publishes only on 127.0.0.1, runs the image CMD, sets the cell env, drops bind mounts', () => {
+    const override = renderOverride({
+      ...base,
+      cell: { app, database: 'postgres', storage: 'file' },
+    });
+    expect(override).toEqual({
+      services: {
+        web: {
+          image: 'divio-samples-harness/express:run1',
+          ports: ['127.0.0.1:41234:80'],
+          command: ['node', 'dist/server.js'],
+          environment: {
+            DEBUG: 'False',
+            STAGE: 'test',
+            SECRET_KEY: 'k',
+            DATABASE_URL: 'postgres://postgres@database_default:5432/db',
+            DEFAULT_STORAGE_DSN: 'file:///data/media/?url=%2Fmedia%2F',
+          },
+          volumes: ['/app', '/data'],
+        },
+      },
+    });
+  });
+
+  it('swaps database_default to MariaDB and publishes the emulator for a mysql x s3 cell', () => {
+    const override = renderOverride({
+      ...base,
+      emulatorPort: 45678,
+      cell: { app, database: 'mysql', storage: 's3' },
+    });
+    expect(override.services.database_default).toMatchObject({
+      image: 'mariadb:10.11',
+      command: ['mariadbd'],
+      environment: { MARIADB_DATABASE: 'db', MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
+      healthcheck: { test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'] },
+    });
+    expect(override.services.s3).toEqual({ ports: ['127.0.0.1:45678:4568'] });
+    const env = override.services.web?.environment as Record<string, string>;
+    expect(env.DATABASE_URL).toBe('mysql://root@database_default:3306/db');
+    expect(new URL(env.DEFAULT_STORAGE_DSN as string).searchParams.get('url')).toBe(
+      'http://127.0.0.1:45678/media/',
+    );
+  });
+
+  it('keeps the version key of a versioned file', () => {
+    const versioned = { ...config, version: '3.8' };
+    expect(
+      renderOverride({
+        ...base,
+        config: versioned,
+        cell: { app, database: 'postgres', storage: 'file' },
+      }).version,
+    ).toBe('3.8');
+  });
+});
+
+// The merge rules the override relies on, checked against the real Compose when installed.
+const compose = ['docker-compose', 'docker'].find((bin) => {
+  const args = bin === 'docker' ? ['compose', 'version'] : ['version'];
+  return spawnSync(bin, args, { encoding: 'utf8' }).status === 0;
+});
+
+describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipped)'}`, () => {
+  it('drops the bind mounts, adds one port, replaces command and image, and the env wins over env_file', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'docker-compose.yml'), baseYaml);
+      writeFileSync(join(dir.path, '.env-local'), 'DEBUG=True\nSTAGE=local\nOTHER=kept\n');
+      const override = renderOverride({
+        ...base,
+        emulatorPort: 45678,
+        cell: { app, database: 'mysql', storage: 's3' },
+      });
+      writeFileSync(join(dir.path, 'override.yml'), JSON.stringify(override));
+      const prefix = compose === 'docker' ? ['compose'] : [];
+      const result = spawnSync(
+        compose as string,
+        [
+          ...prefix,
+          '-p',
+          'mergetest',
+          '-f',
+          'docker-compose.yml',
+          '-f',
+          'override.yml',
+          '--profile',
+          's3',
+          'config',
+        ],
+        { cwd: dir.path, encoding: 'utf8' },
+      );
+      expect(result.stderr).not.toMatch(/error/i);
+      expect(result.status).toBe(0);
+      const merged = parseComposeConfig(result.stdout);
+      const web = merged.services.web;
+      expect(bindMountTargets(web)).toEqual([]);
+      expect(web?.command).toEqual(['node', 'dist/server.js']);
+      expect(web?.image).toBe('divio-samples-harness/express:run1');
+      expect(
+        (web?.ports ?? []).map((p) =>
+          typeof p === 'object' ? `${p.host_ip}:${p.published}:${p.target}` : p,
+        ),
+      ).toEqual([expect.stringMatching(/^127\.0\.0\.1:41234:80/)]);
+      const env = environmentOf(web);
+      expect(env).toMatchObject({
+        DEBUG: 'False',
+        STAGE: 'test',
+        OTHER: 'kept',
+        DATABASE_URL: 'mysql://root@database_default:3306/db',
+      });
+      expect(merged.services.database_default?.image).toBe('mariadb:10.11');
+      expect(environmentOf(merged.services.database_default).MARIADB_DATABASE).toBe('db');
+      expect((merged.services.s3?.ports ?? []).length).toBe(1);
+    } finally {
+      dir.remove();
+    }
+  });
+});
