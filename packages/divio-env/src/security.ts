@@ -122,12 +122,14 @@ export function collectSecurity(
   const matchers: HostMatcher[] = [];
   const check = (variable: string, entry: string, patterns: boolean) => {
     const nameLike = /^[A-Za-z0-9.-]+$/.test(entry) || /^\[[0-9A-Fa-f:.]+\]$/.test(entry);
-    const matcher = patterns || nameLike ? hostMatcher(entry) : undefined;
+    // `localhost:8000` is a valid pattern that could never match (ports are stripped first).
+    const withPort = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d+$/.test(entry);
+    const matcher = !withPort && (patterns || nameLike) ? hostMatcher(entry) : undefined;
     if (matcher === undefined) {
       problems.add(
         variable,
         patterns
-          ? 'comma-separated host names or patterns (".example.com", "127\\.0\\.0\\.1", ".*"; "*.example.com" is not a valid pattern)'
+          ? 'comma-separated host names or patterns without ports (".example.com", "127\\.0\\.0\\.1", ".*"; "*.example.com" is not a valid pattern)'
           : 'a host name such as example.com (no scheme, port or path)',
         entry,
         'plain',

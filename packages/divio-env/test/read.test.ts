@@ -153,6 +153,39 @@ describe('readDivioEnv', () => {
   });
 });
 
+describe('the contract environment (docs/contract.md)', () => {
+  const env = readDivioEnv(
+    {
+      STAGE: 'test',
+      SECRET_KEY: 'contract-secret',
+      DOMAIN: 'contract.example',
+      DOMAIN_ALIASES: 'localhost, 127\\.0\\.0\\.1',
+      DOMAIN_REDIRECTS: 'old.contract.example',
+      SECURE_SSL_REDIRECT: 'True',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+    },
+    quiet,
+  );
+  it.each([
+    ['contract.example', true],
+    ['127.0.0.1:3000', true],
+    ['localhost:3000', true],
+    ['old.contract.example', true],
+    ['[::1]:3000', false],
+    ['evil.example', false],
+  ])('isAllowedHost(%s) = %s', (host, allowed) => {
+    expect(env.security.isAllowedHost(host)).toBe(allowed);
+  });
+  it('ssl redirect on, proxy trusted, key given', () => {
+    expect(env.security).toMatchObject({
+      sslRedirect: true,
+      trustProxy: true,
+      secretKeyGenerated: false,
+    });
+    expect(env.security.redirectHosts).toEqual(['old.contract.example']);
+  });
+});
+
 describe('toPublicJson', () => {
   it('has exactly the documented keys, credentials as ***', () => {
     const json = toPublicJson(readDivioEnv(cloudEnv, quiet));

@@ -146,6 +146,14 @@ describe('allowed hosts', () => {
     ]);
     expect(error.problems[0]?.expected).toMatch(/\.example\.com/);
   });
+  it.each(['localhost:8000', '[::1]:8000', '127.0.0.1:80'])(
+    'an alias with a port (%s) is an error',
+    (alias) => {
+      const error = expectDivioEnvError(() => readSecurity({ DOMAIN_ALIASES: alias }, quiet));
+      expect(error.problems[0]).toMatchObject({ variable: 'DOMAIN_ALIASES', value: alias });
+      expect(error.problems[0]?.expected).toMatch(/without ports/);
+    },
+  );
   it('DOMAIN must be a host name', () => {
     const error = expectDivioEnvError(() =>
       readSecurity({ DOMAIN: 'https://example.com/' }, quiet),
