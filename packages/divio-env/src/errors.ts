@@ -63,6 +63,22 @@ export function maskUrl(value: string): string {
       const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
       out = `${out.slice(0, start)}${user}:${MASK}${out.slice(at)}`;
     }
+  } else {
+    // No '@': in `s3://KEY:SECRET` (host forgotten) the secret would pass for a "port".
+    // Whatever follows a colon that does not start a port is hidden, to the end: an
+    // unencoded '/' or '?' in such a secret leaves no way to tell where it stops.
+    const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(out);
+    if (scheme) {
+      const start = scheme[0].length;
+      const end = out.slice(start).search(/[/?#]/);
+      const authority = end === -1 ? out.slice(start) : out.slice(start, start + end);
+      const colon = authority.startsWith('[')
+        ? authority.indexOf(':', authority.indexOf(']'))
+        : authority.indexOf(':');
+      if (colon !== -1 && !/^\d*$/.test(authority.slice(colon + 1))) {
+        return `${out.slice(0, start + colon + 1)}${MASK}`;
+      }
+    }
   }
   return out.replace(
     /([?&;])([^=&;#]*)=([^&;#]*)/g,

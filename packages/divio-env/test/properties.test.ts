@@ -289,11 +289,20 @@ const dsnWithSecret = fc
       '?qs_auth=maybe',
       '/x?addressing_style=no',
     ),
+    // Sometimes the '@host' part is forgotten altogether. The secret then has to start with
+    // a letter: `postgres://user:/x` or `postgres://user:5432/x` are valid URLs (host, port,
+    // database) that no parser could recognise as holding a password; and an unencoded '@'
+    // in it would make the rest a host name (`postgres://user:A@BCDEFGH`).
+    fc.boolean(),
   )
-  .map(([variable, scheme, user, secret, encode, host, rest]) => ({
+  .filter(
+    ([, , , secret, encode, , , noHost]) =>
+      !noHost || (/^[A-Z]/.test(secret) && (encode || !secret.includes('@'))),
+  )
+  .map(([variable, scheme, user, secret, encode, host, rest, noHost]) => ({
     variable,
     secret,
-    value: `${scheme}://${user}:${encode ? encodeURIComponent(secret) : secret}@${host}${rest}`,
+    value: `${scheme}://${user}:${encode ? encodeURIComponent(secret) : secret}${noHost ? '' : `@${host}`}${rest}`,
   }));
 
 describe('no credential ever shows', () => {
