@@ -21,7 +21,7 @@ export const STRICT_STAGES: ReadonlySet<string> = new Set(['test', 'live']);
 export const LOCAL_HOSTS = Object.freeze(['localhost', '127.0.0.1', '[::1]']);
 
 /** A Host header's name part: `[v6]` or `name`, then an optional port (Django's check). */
-const HOST_HEADER = /^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(:\d+)?$/;
+const HOST_HEADER = /^([a-z0-9._-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(:\d+)?$/;
 
 /** Splits a comma-separated list: entries trimmed, empty ones dropped. */
 export function splitList(value: string | undefined): string[] {
@@ -60,7 +60,7 @@ export function hostMatcher(entry: string): HostMatcher | undefined {
     return (host) => host === bare || host.endsWith(lower);
   }
   // A plain name or IP literal matches itself only: `127.0.0.1` is not a pattern for `127x0y0z1`.
-  if (/^[a-z0-9.-]+$/.test(lower) || /^\[[0-9a-f:.]+\]$/.test(lower)) {
+  if (/^[a-z0-9._-]+$/.test(lower) || /^\[[0-9a-f:.]+\]$/.test(lower)) {
     return (host) => host === lower;
   }
   let pattern: RegExp;
@@ -121,9 +121,9 @@ export function collectSecurity(
   const redirects = splitList(optional(env, 'DOMAIN_REDIRECTS'));
   const matchers: HostMatcher[] = [];
   const check = (variable: string, entry: string, patterns: boolean) => {
-    const nameLike = /^[A-Za-z0-9.-]+$/.test(entry) || /^\[[0-9A-Fa-f:.]+\]$/.test(entry);
+    const nameLike = /^[A-Za-z0-9._-]+$/.test(entry) || /^\[[0-9A-Fa-f:.]+\]$/.test(entry);
     // `localhost:8000` is a valid pattern that could never match (ports are stripped first).
-    const withPort = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d+$/.test(entry);
+    const withPort = /^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):\d+$/.test(entry);
     const matcher = !withPort && (patterns || nameLike) ? hostMatcher(entry) : undefined;
     if (matcher === undefined) {
       problems.add(

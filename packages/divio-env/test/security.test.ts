@@ -120,6 +120,12 @@ describe('allowed hosts', () => {
     expect(all.isAllowedHost('bad host')).toBe(false);
   });
 
+  it('compose service names with underscores work', () => {
+    const compose = readSecurity({ DOMAIN_ALIASES: 'web_1, database_default' }, quiet);
+    expect(compose.isAllowedHost('web_1:8000')).toBe(true);
+    expect(compose.isAllowedHost('web_2:8000')).toBe(false);
+  });
+
   it('local default: localhost, 127.0.0.1, [::1]', () => {
     const local = readSecurity({}, quiet);
     expect(local.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
