@@ -116,6 +116,11 @@ function parseDatabaseUrl(value: string, variable: string, problems: Problems): 
     if (port === undefined) fail('a port from 1 to 65535');
   }
 
+  if (host !== undefined && !host.startsWith('/')) {
+    const valid = parts.ipv6 ? /^[0-9A-Fa-f:.]+(%[\w.-]+)?$/ : /^[A-Za-z0-9._-]+$/;
+    if (!valid.test(host)) fail('a host name, an IP address, or a percent-encoded socket path');
+  }
+
   let socketPath: string | undefined;
   let tcpHost = host;
   if (host?.startsWith('/')) {

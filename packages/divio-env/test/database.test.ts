@@ -49,6 +49,9 @@ describe('readDatabase: descriptors', () => {
     // IPv6.
     ['postgres://u@[2001:db8::1]:5431/d', { host: '2001:db8::1', port: 5431 }],
     ['mysql://u@[::1]/d', { host: '::1', port: undefined }],
+    ['postgres://u@[fe80::1%25eth0]:5432/d', { host: 'fe80::1%eth0', port: 5432 }],
+    ['postgres://u@127.0.0.1:5432/d', { host: '127.0.0.1' }],
+    ['postgres://u@database_default/d', { host: 'database_default' }],
     // Unix sockets.
     [
       'postgres://%2Fvar%2Frun%2Fpostgresql/db',
@@ -178,6 +181,9 @@ describe('readDatabase: errors', () => {
     ['postgres://user:5432/SECRETX@h/d', /percent-encoded user name and password/],
     ['postgres://user:12?SECRETX@h/d', /percent-encoded user name and password/],
     ['postgres://user:12#SECRETX@h/d', /percent-encoded user name and password/],
+    ['postgres://u@ho%20st/d', /a host name/],
+    ['postgres://u@h!st/d', /a host name/],
+    ['postgres://u@[not-v6]/d', /a host name/],
     ['sqlite:data.db', /sqlite:\/\/:memory:/],
     ['sqlite://data.db', /sqlite:\/\/:memory:/],
   ];
