@@ -107,7 +107,7 @@ export function defineBrowserSuite(target: () => Pick<ContractTarget, 'baseUrl'>
         buffer: makePng(24, 16, 9),
       });
       await Promise.all([
-        page.waitForURL(`${base}/`, { waitUntil: 'load' }),
+        page.waitForURL(`${base}/`, { waitUntil: 'load', timeout: 20_000 }),
         form
           .locator('button[type="submit"], button:not([type]), input[type="submit"]')
           .first()
@@ -130,7 +130,7 @@ export function defineBrowserSuite(target: () => Pick<ContractTarget, 'baseUrl'>
         )
         .toBe(24);
       expect(cspViolations).toEqual([]);
-    });
+    }, 90_000);
 
     it('works without JavaScript', async (ctx) => {
       if (!available) return ctx.skip(missing);
@@ -146,7 +146,7 @@ export function defineBrowserSuite(target: () => Pick<ContractTarget, 'baseUrl'>
         buffer: makePng(10, 10, 11),
       });
       await Promise.all([
-        page.waitForURL(`${base}/`, { waitUntil: 'load' }),
+        page.waitForURL(`${base}/`, { waitUntil: 'load', timeout: 20_000 }),
         form
           .locator('button[type="submit"], button:not([type]), input[type="submit"]')
           .first()
@@ -155,6 +155,6 @@ export function defineBrowserSuite(target: () => Pick<ContractTarget, 'baseUrl'>
       const item = await findByFilename(filename);
       expect(item, `${filename} listed by GET /api/media`).toBeDefined();
       expect(await page.content()).toContain(`src="${item?.url}"`);
-    });
+    }, 90_000);
   });
 }

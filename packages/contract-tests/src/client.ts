@@ -20,7 +20,7 @@ export interface RequestOptions {
    */
   forwardedProto?: 'http' | 'https' | null;
   body?: RequestBody;
-  /** Gives up (and fails) after this many milliseconds. Default 20000. */
+  /** Gives up (and fails) after this many milliseconds. Default 10000. */
   timeoutMs?: number;
 }
 
@@ -116,7 +116,7 @@ export function sendRequest(
   if (typeof body === 'string' || body instanceof Uint8Array) {
     headers['content-length'] = String(Buffer.byteLength(body));
   }
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const method = options.method ?? 'GET';
 
