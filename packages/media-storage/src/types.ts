@@ -16,12 +16,16 @@ export interface PutOptions {
   contentDisposition?: string;
   /** Abort the upload; the backend removes any partial object. */
   signal?: AbortSignal;
+  /** Fail with `TooLarge` (and store nothing) when the body grows past this many bytes. */
+  maxBytes?: number;
 }
 
 export interface ObjectInfo {
   key: string;
   size: number;
   contentType: string;
+  /** As given to `put`, when it was given. */
+  contentDisposition?: string;
   etag?: string;
   lastModified?: Date;
 }

@@ -1,4 +1,6 @@
 // An S3 emulator (s3rver 3.7) in a child process on 127.0.0.1, one per call.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnNode, stopChild } from './child.js';
 import { tempDir } from './tmp.js';
@@ -34,6 +36,8 @@ export interface S3rverHandle {
   buckets: string[];
   /** Temp directory holding the emulator's data. */
   directory: string;
+  /** Multipart uploads started in `bucket` and neither completed nor aborted (leftovers). */
+  pendingMultipartUploads(bucket?: string): Promise<number>;
   /** Creates another (empty) bucket. */
   createBucket(name: string): Promise<void>;
   /** A `DEFAULT_STORAGE_DSN` value pointing at this emulator. */
@@ -48,6 +52,7 @@ const runner = fileURLToPath(new URL('../runners/s3rver.cjs', import.meta.url));
  * Starts s3rver on 127.0.0.1 with an OS-assigned port and a temp data directory.
  *
  * s3rver quirks worth knowing: it verifies signatures only for the key pair `S3RVER`/`S3RVER`;
+ * it has no AbortMultipartUpload (the runner adds it: DELETE `?uploadId=` removes the parts);
  * requests without credentials are served anonymously (so public URLs fetch without ACLs);
  * it does not understand the AWS SDK's default CRC checksums / aws-chunked uploads (use
  * `requestChecksumCalculation: 'WHEN_REQUIRED'`); it needs path-style addressing on 127.0.0.1.
@@ -77,6 +82,14 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverHa
     region: 'us-east-1',
     buckets,
     directory: dir.path,
+    async pendingMultipartUploads(bucket = buckets[0] ?? 'media') {
+      try {
+        return (await readdir(join(dir.path, bucket, '._S3rver_uploads'))).length;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+        throw error;
+      }
+    },
     async createBucket(name) {
       assertBucketName(name);
       // s3rver serves requests without credentials anonymously, CreateBucket included.

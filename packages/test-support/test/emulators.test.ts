@@ -52,6 +52,33 @@ describe('startS3rver', () => {
     }
   });
 
+  it('supports AbortMultipartUpload (which s3rver itself lacks)', async () => {
+    const s3 = await startS3rver({ buckets: ['media'] });
+    try {
+      const created = await fetch(`${s3.endpoint}/media/big.bin?uploads`, { method: 'POST' });
+      const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await created.text())?.[1];
+      expect(uploadId).toBeTruthy();
+      const part = await fetch(`${s3.endpoint}/media/big.bin?partNumber=1&uploadId=${uploadId}`, {
+        method: 'PUT',
+        body: 'part one',
+      });
+      expect(part.status).toBe(200);
+      expect(await s3.pendingMultipartUploads('media')).toBe(1);
+      const aborted = await fetch(`${s3.endpoint}/media/big.bin?uploadId=${uploadId}`, {
+        method: 'DELETE',
+      });
+      expect(aborted.status).toBe(204);
+      expect(await s3.pendingMultipartUploads('media')).toBe(0);
+      const again = await fetch(`${s3.endpoint}/media/big.bin?uploadId=${uploadId}`, {
+        method: 'DELETE',
+      });
+      expect(again.status).toBe(404);
+      await again.body?.cancel();
+    } finally {
+      await s3.stop();
+    }
+  });
+
   it('rejects an invalid bucket name before starting anything', async () => {
     await expect(startS3rver({ buckets: ['Bad_Name'] })).rejects.toThrow(/invalid bucket name/);
   });
