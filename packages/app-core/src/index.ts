@@ -102,6 +102,15 @@ export {
   type MultipartOptions,
   receiveFile,
 } from './multipart.js';
+export {
+  applyServerTimeouts,
+  type ListenOptions,
+  type NodeServerOptions,
+  runNodeServer,
+  type StartedServer,
+  serveNodeHandler,
+} from './node-server.js';
+export { describeDatabase, runMigrations } from './release.js';
 export { type AppInfo, createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 export { installShutdown, type ShutdownHandle, type ShutdownOptions } from './shutdown.js';
 export {

@@ -17,7 +17,9 @@ export interface AppInfo {
   framework: string;
   version: string;
   stage: string;
+  /** The database client: `pg`, `mysql2` or `better-sqlite3`. */
   database: string;
+  /** The storage backend: `s3`, `azure` or `file`. */
   storage: string;
   node: string;
 }
@@ -92,12 +94,7 @@ export function createRuntime(env: EnvSource, options: RuntimeOptions): Runtime 
     framework: options.framework,
     version: options.version,
     stage: config.divio.stage,
-    database:
-      config.divio.database.client === 'mysql2'
-        ? 'mysql'
-        : config.divio.database.client === 'better-sqlite3'
-          ? 'sqlite'
-          : 'pg',
+    database: config.divio.database.client,
     storage: config.divio.storage.backend,
     node: process.version,
   });
