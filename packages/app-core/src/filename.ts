@@ -17,13 +17,23 @@ const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const MIME_ESSENCE = new RegExp(`^${TOKEN}/${TOKEN}$`);
 
 /**
- * The client's filename as shown to users: the last path segment (both `/` and `\` count),
+ * Browsers send `"`, CR and LF in multipart filenames as `%22`, `%0D` and `%0A` (the HTML
+ * standard's form encoding) and multipart parsers leave them so: undo exactly these three.
+ */
+export function decodeFormEscapes(filename: string): string {
+  return filename.replace(/%(22|0D|0A)/gi, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
+}
+
+/**
+ * The client's filename as shown to users (after undoing the form escapes `%22`, `%0D`, `%0A`): the last path segment (both `/` and `\` count),
  * Unicode in NFC, control characters removed, at most 255 characters (code points; the
  * extension survives truncation). Empty, `.` and `..` become `upload`.
  */
 export function sanitizeFilename(raw: string | undefined | null): string {
   if (!raw) return DEFAULT_FILENAME;
-  const cleaned = raw.normalize('NFC').replace(CONTROL, '');
+  const cleaned = decodeFormEscapes(raw).normalize('NFC').replace(CONTROL, '');
   const segment = cleaned.split(/[\\/]/).pop() ?? '';
   if (segment === '' || segment === '.' || segment === '..') return DEFAULT_FILENAME;
   return truncate(segment, MAX_FILENAME_LENGTH);

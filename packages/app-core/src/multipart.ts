@@ -2,9 +2,10 @@
 // It hands the `file` part to a handler as a stream while the body is still arriving:
 // nothing is buffered, whatever the size. Express and Koa use it; Fastify has its own.
 import type { IncomingMessage } from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, type Readable, Transform, type TransformCallback } from 'node:stream';
 import busboy from 'busboy';
 import { HttpError } from './errors.js';
+import { normalizeContentType } from './filename.js';
 import { payloadTooLarge } from './media-service.js';
 
 export interface MultipartFile {
@@ -12,8 +13,8 @@ export interface MultipartFile {
   stream: Readable;
   /** The filename the client sent, as sent (sanitize before use). */
   filename: string;
-  /** The part's declared Content-Type, as sent. */
-  mimeType: string;
+  /** The part's declared Content-Type when it was well-formed; undefined when absent or not. */
+  mimeType: string | undefined;
 }
 
 export interface MultipartOptions {
@@ -21,6 +22,98 @@ export interface MultipartOptions {
   maxBytes: number;
   /** The form field that holds the file (default `file`); other parts are skipped. */
   fieldName?: string;
+}
+
+const MAX_PART_HEADER_BYTES = 16 * 1024;
+
+/**
+ * busboy reports `text/plain` both for a part that says so and for one whose Content-Type
+ * is missing or malformed (RFC 7578's default). The contract wants the latter stored as
+ * `application/octet-stream`, so this pass-through watches the body for the header block
+ * of the file part and keeps its raw Content-Type. It stops looking once it found it (or
+ * after a header block too large to be one), so the file's bytes are only passed along.
+ */
+class PartHeaderSniffer extends Transform {
+  /** The raw Content-Type of the file part; undefined when it had none. */
+  contentType: string | undefined;
+  /** True once the file part's headers were seen. */
+  found = false;
+  private done = false;
+  private buffer: Buffer = Buffer.alloc(0);
+  private readonly delimiter: Buffer;
+
+  constructor(
+    boundary: string,
+    private readonly fieldName: string,
+  ) {
+    super();
+    this.delimiter = Buffer.from(`--${boundary}`, 'latin1');
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (!this.done) this.scan(chunk);
+    callback(null, chunk);
+  }
+
+  private scan(chunk: Buffer): void {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const at = this.buffer.indexOf(this.delimiter);
+      if (at === -1) {
+        this.buffer = this.buffer.subarray(Math.max(0, this.buffer.length - this.delimiter.length));
+        return;
+      }
+      const start = at + this.delimiter.length + 2; // past "--boundary\r\n"
+      const end = this.buffer.indexOf('\r\n\r\n', start, 'latin1');
+      if (end === -1) {
+        if (this.buffer.length - at > MAX_PART_HEADER_BYTES) this.stop();
+        else this.buffer = this.buffer.subarray(at);
+        return;
+      }
+      if (this.inspect(this.buffer.subarray(start, end).toString('latin1'))) {
+        this.stop();
+        return;
+      }
+      this.buffer = this.buffer.subarray(end + 4);
+    }
+  }
+
+  /** True when this header block is the file part's (and records its Content-Type). */
+  private inspect(block: string): boolean {
+    let disposition: string | undefined;
+    let contentType: string | undefined;
+    for (const line of block.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon === -1) continue;
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (name === 'content-disposition') disposition = value;
+      else if (name === 'content-type') contentType = value;
+    }
+    if (!disposition || !/;\s*filename\*?\s*=/i.test(disposition)) return false;
+    const match = /;\s*name\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(disposition);
+    if ((match?.[1] ?? match?.[2]) !== this.fieldName) return false;
+    this.found = true;
+    this.contentType = contentType;
+    return true;
+  }
+
+  private stop(): void {
+    this.done = true;
+    this.buffer = Buffer.alloc(0);
+  }
+}
+
+function boundaryOf(contentType: string): string | undefined {
+  const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return match?.[1] ?? match?.[2];
+}
+
+/** The declared type busboy reported, or undefined when the part did not really declare it. */
+function declaredType(reported: string, sniffer: PartHeaderSniffer): string | undefined {
+  if (reported !== 'text/plain') return reported;
+  const raw = sniffer.found ? sniffer.contentType : undefined;
+  return raw !== undefined && normalizeContentType(raw) === 'text/plain' ? reported : undefined;
 }
 
 export function isMultipart(contentType: string | undefined): boolean {
@@ -55,6 +148,10 @@ export function receiveFile<T>(
   try {
     parser = busboy({
       headers: req.headers,
+      // Filenames are UTF-8 in every current browser; keep the path so that app-core's
+      // sanitizeFilename applies the contract's rules itself.
+      defParamCharset: 'utf8',
+      preservePath: true,
       limits: { fileSize: options.maxBytes, fields: 50, fieldSize: 64 * 1024, parts: 100 },
     });
   } catch (err) {
@@ -63,6 +160,11 @@ export function receiveFile<T>(
       new HttpError(400, 'bad_request', 'Malformed multipart/form-data body', { cause: err }),
     );
   }
+
+  const sniffer = new PartHeaderSniffer(
+    boundaryOf(req.headers['content-type'] ?? '') ?? '',
+    fieldName,
+  );
 
   return new Promise<T>((resolve, reject) => {
     let started = false;
@@ -73,7 +175,8 @@ export function receiveFile<T>(
       if (settled) return;
       settled = true;
       // Stop parsing; drain whatever the client still sends so the response can go out.
-      req.unpipe(parser);
+      req.unpipe(sniffer);
+      sniffer.unpipe(parser);
       parser.removeAllListeners('file');
       if (!req.complete) req.resume();
       if (err === undefined) resolve(value as T);
@@ -99,7 +202,8 @@ export function receiveFile<T>(
         );
       });
       partStream.pipe(out);
-      handler({ stream: out, filename: info.filename, mimeType: info.mimeType }).then(
+      const mimeType = declaredType(info.mimeType, sniffer);
+      handler({ stream: out, filename: info.filename, mimeType }).then(
         (value) => finish(undefined, value),
         (err: unknown) => finish(err),
       );
@@ -120,6 +224,6 @@ export function receiveFile<T>(
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);
     });
-    req.pipe(parser);
+    req.pipe(sniffer).pipe(parser);
   });
 }
