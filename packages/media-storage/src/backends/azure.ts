@@ -48,6 +48,33 @@ interface RestErrorShape {
   details?: { errorCode?: string };
 }
 
+/** Reads chunks until more than `limit` bytes arrived or the stream ended. */
+async function readUpTo(
+  stream: Readable,
+  limit: number,
+): Promise<{ chunks: Buffer[]; ended: boolean; iterator: AsyncIterator<Buffer> }> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  while (bytes <= limit) {
+    const next = await iterator.next();
+    if (next.done) return { chunks, ended: true, iterator };
+    chunks.push(next.value);
+    bytes += next.value.length;
+  }
+  return { chunks, ended: false, iterator };
+}
+
+/** The chunks already read, then the rest of the iterator. */
+async function* resume(chunks: Buffer[], iterator: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield* chunks.splice(0);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
 export class AzureStorage implements MediaStorage {
   readonly backend = 'azure' as const;
   readonly #config: AzureStorageConfig;
@@ -100,6 +127,7 @@ export class AzureStorage implements MediaStorage {
     const backendCode = shape.details?.errorCode ?? errorCodeOf(error);
     let code = codeForStatus(status);
     if (backendCode === 'BlobNotFound') code = 'NotFound';
+    else if (backendCode === 'InvalidBlockList') code = 'Unavailable';
     else if (backendCode === 'ContainerNotFound') code = 'Unavailable';
     else if (isAbortError(error)) code = 'Aborted';
     else if (code === undefined && isNetworkErrorCode(backendCode)) code = 'Unavailable';
@@ -107,6 +135,9 @@ export class AzureStorage implements MediaStorage {
     let detail = messageOf(error).split('\n')[0] ?? '';
     if (code === 'NotFound' && detail === '') detail = 'no such object';
     if (backendCode === 'ContainerNotFound') detail = 'the container does not exist';
+    if (backendCode === 'InvalidBlockList') {
+      detail = 'a concurrent upload to this object was committed first; retry';
+    }
     const message = sanitize(
       `${action}: ${detail}${backendCode && !detail.includes(backendCode) ? ` (${backendCode})` : ''}`,
       [
@@ -136,16 +167,31 @@ export class AzureStorage implements MediaStorage {
     const onAbort = () =>
       source.destroy(new StorageError('Aborted', 'Upload aborted', { backend: 'azure' }));
     signal?.addEventListener('abort', onAbort, { once: true });
+    const uploadOptions = {
+      blobHTTPHeaders: {
+        blobContentType: options.contentType,
+        ...(options.contentDisposition
+          ? { blobContentDisposition: options.contentDisposition }
+          : {}),
+      },
+      ...(signal ? { abortSignal: signal } : {}),
+    };
     try {
-      await this.#blob(key).uploadStream(source, this.#blockSize, this.#concurrency, {
-        blobHTTPHeaders: {
-          blobContentType: options.contentType,
-          ...(options.contentDisposition
-            ? { blobContentDisposition: options.contentDisposition }
-            : {}),
-        },
-        ...(signal ? { abortSignal: signal } : {}),
-      });
+      // A body that fits in one block goes up in one Put Blob request: atomic, and safe
+      // when several uploads to the same key race (staged blocks of concurrent uploads to
+      // one blob invalidate each other on commit). Larger bodies stream as staged blocks.
+      const first = await readUpTo(source, this.#blockSize);
+      if (first.ended) {
+        const data = Buffer.concat(first.chunks);
+        await this.#blob(key).upload(data, data.length, uploadOptions);
+      } else {
+        await this.#blob(key).uploadStream(
+          Readable.from(resume(first.chunks, first.iterator)),
+          this.#blockSize,
+          this.#concurrency,
+          uploadOptions,
+        );
+      }
     } catch (error) {
       if (count.error) throw count.error;
       if (signal?.aborted)
@@ -249,10 +295,18 @@ export class AzureStorage implements MediaStorage {
   }
 
   async check(): Promise<void> {
+    const abortSignal = AbortSignal.timeout(10_000);
     try {
-      await this.#container.getProperties({ abortSignal: AbortSignal.timeout(10_000) });
+      if (this.#sharedKey) {
+        await this.#container.getProperties({ abortSignal });
+      } else {
+        // A container or blob SAS cannot read container properties: list one blob instead.
+        await this.#container.listBlobsFlat({ abortSignal }).byPage({ maxPageSize: 1 }).next();
+      }
     } catch (error) {
       const mapped = this.#error(error, 'check');
+      // The SAS was accepted (the signature is valid) but may not list: still ready.
+      if (!this.#sharedKey && mapped.backendCode === 'AuthorizationPermissionMismatch') return;
       if (mapped.code === 'NotFound' || mapped.backendCode === 'ContainerNotFound') {
         throw new StorageError('Unavailable', 'check: the container does not exist', {
           backend: 'azure',
