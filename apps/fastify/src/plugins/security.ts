@@ -1,0 +1,106 @@
+// The HTTP rules every request passes first (app-core's pure functions, called from Fastify
+// hooks): request id and security headers, load shedding while shutting down, the Host
+// check and the HTTPS redirect; plus the one log line per request. Wrapped with
+// fastify-plugin so that the hooks apply to the whole app, 404s and errors included.
+import {
+  checkHost,
+  HttpError,
+  pathOf,
+  type Runtime,
+  securityHeaders,
+  sslRedirect,
+} from '@divio-samples/app-core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+export interface SecurityOptions {
+  runtime: Runtime;
+}
+
+/**
+ * Headers for every response. Exported for Fastify's `frameworkErrors` (a malformed URL is
+ * answered before any hook runs).
+ */
+export function applyResponseHeaders(
+  runtime: Runtime,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  // `request.id` comes from `genReqId`: the client's X-Request-Id when well formed.
+  reply.header('X-Request-Id', request.id);
+  reply.headers(
+    securityHeaders({
+      // With `trustProxy`, `request.protocol` is what X-Forwarded-Proto says.
+      https: request.protocol === 'https',
+      hsts: runtime.config.divio.security.sslRedirect,
+      mediaOrigins: runtime.mediaOrigins,
+    }),
+  );
+}
+
+async function security(app: FastifyInstance, { runtime }: SecurityOptions): Promise<void> {
+  const { security } = runtime.config.divio;
+  const { shutdownState } = runtime;
+
+  app.addHook('onRequest', async (request, reply) => {
+    applyResponseHeaders(runtime, request, reply);
+    const path = pathOf(request.url);
+
+    // Shutting down: probes still answer (/readyz with 503), other requests that arrive
+    // on a kept-alive connection are turned away so the client retries elsewhere.
+    if (shutdownState.shuttingDown) {
+      reply.header('Connection', 'close');
+      if (path !== '/healthz' && path !== '/readyz') {
+        throw new HttpError(503, 'service_unavailable', 'The server is shutting down');
+      }
+    }
+
+    // Host check first, so that a redirect never names a host the app does not serve.
+    const badHost = checkHost(security, request.headers.host, path);
+    if (badHost) throw badHost;
+
+    const redirect = sslRedirect(security, {
+      proto: request.protocol,
+      host: request.headers.host,
+      url: request.url,
+      method: request.method,
+      path,
+    });
+    if (redirect) {
+      // The body (if any) is not read: close the connection rather than drain it.
+      const hasBody =
+        request.headers['content-length'] !== undefined
+          ? request.headers['content-length'] !== '0'
+          : request.headers['transfer-encoding'] !== undefined;
+      if (hasBody) reply.header('Connection', 'close');
+      return reply.redirect(redirect.location, redirect.status);
+    }
+  });
+
+  // An in-flight request that finishes during the shutdown: no keep-alive afterwards.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (shutdownState.shuttingDown) reply.header('Connection', 'close');
+    return payload;
+  });
+
+  // One JSON line per request (Fastify's own request logging is off): the request's child
+  // logger already carries `reqId`.
+  app.addHook('onResponse', async (request, reply) => {
+    const line = {
+      method: request.method,
+      url: pathOf(request.url),
+      status: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    if (reply.statusCode >= 500) request.log.error(line, 'request failed');
+    else request.log.info(line, 'request completed');
+  });
+  app.addHook('onRequestAbort', async (request) => {
+    request.log.info(
+      { method: request.method, url: pathOf(request.url), aborted: true },
+      'request aborted',
+    );
+  });
+}
+
+export default fp(security, { name: 'security', fastify: '5.x' });
