@@ -223,6 +223,7 @@ export function defineContractSuite(target: () => ContractTarget): void {
       return { status: res.status, headers: null, header: (n) => res.header(n), body: res.body };
     }
     expect(res.status, res.text().slice(0, 300)).toBe(302);
+    expectSecurityHeaders(res);
     const location = res.header('location') ?? '';
     const url = new URL(location);
     expect(['http:', 'https:']).toContain(url.protocol);
@@ -682,15 +683,19 @@ export function defineContractSuite(target: () => ContractTarget): void {
         const page2 = second.json<MediaPage>();
         expect(page2.items[0]?.id).toBe(a.id);
 
-        // Walk the rest in pages of 2: no duplicates, createdAt never increases, ends in null.
+        // Walk the rest (pages of 2, then of 100 so a big table stays quick): no
+        // duplicates, createdAt never increases, ends in null.
         const seen = [...page1.items, ...page2.items];
         let cursor = page2.nextCursor;
-        for (let i = 0; cursor !== null && i < 5000; i++) {
-          const res = await http.get(`/api/media?limit=2&cursor=${encodeURIComponent(cursor)}`);
+        for (let i = 0; cursor !== null && i < 1000; i++) {
+          const size = i < 10 ? 2 : 100;
+          const res = await http.get(
+            `/api/media?limit=${size}&cursor=${encodeURIComponent(cursor)}`,
+          );
           expect(res.status).toBe(200);
           const page = res.json<MediaPage>();
           expect(page.items.length).toBeGreaterThan(0);
-          expect(page.items.length).toBeLessThanOrEqual(2);
+          expect(page.items.length).toBeLessThanOrEqual(size);
           seen.push(...page.items);
           cursor = page.nextCursor;
         }
@@ -804,7 +809,9 @@ export function defineContractSuite(target: () => ContractTarget): void {
           expect(got.header('content-disposition')).toContain(
             `filename*=UTF-8''${encodeRfc8187(filename)}`,
           );
-          expect(got.header('x-content-type-options')).toBe('nosniff');
+          // The app's own answer carries nosniff (checked in content() for the 302); an
+          // object store cannot be told to send it, so only the file backend's bytes must.
+          if (t.storage === 'file') expect(got.header('x-content-type-options')).toBe('nosniff');
         }
       });
 
