@@ -26,7 +26,7 @@ import errors, { sendError } from './plugins/errors.js';
 import health from './plugins/health.js';
 import mediaRoutes from './plugins/media.js';
 import pages from './plugins/pages.js';
-import security, { applyResponseHeaders } from './plugins/security.js';
+import security, { applyResponseHeaders, RequestLogController } from './plugins/security.js';
 import { sharedSchemas } from './schemas.js';
 
 /** The app's Fastify instance (its logger is app-core's pino logger). */
@@ -37,10 +37,10 @@ export function createApp(runtime: Runtime): App {
   const errorOptions = { debug: config.divio.debug, maxUploadBytes: config.maxUploadBytes };
 
   const app = Fastify({
-    // app-core's pino logger (JSON on stdout, credentials redacted). Fastify's own two lines
-    // per request are off: the security plugin writes the contract's one line.
+    // app-core's pino logger (JSON on stdout, credentials redacted), and the contract's one
+    // line per request instead of Fastify's two.
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new RequestLogController(),
     // The request id: a well-formed X-Request-Id from the client, else a new UUID.
     requestIdHeader: false,
     genReqId: (req) => requestId(req.headers['x-request-id']),
