@@ -38,11 +38,28 @@ const migratorConfig = (): Knex.MigratorConfig => ({
   tableName: MIGRATIONS_TABLE,
 });
 
+/** Where knex's own warnings go (pino's logger fits; default: nowhere, errors are thrown). */
+export interface KnexLog {
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
 /**
  * A knex instance for the configured database. MySQL/MariaDB sessions use UTC so that
- * timestamps round-trip exactly; a SQLite file's directory is created if missing.
+ * timestamps round-trip exactly; a SQLite file's directory is created if missing. knex's
+ * own console messages (such as "Acquire connection error", which repeats what the failed
+ * query throws anyway) go to `options.log`, or nowhere.
  */
-export function createKnex(database: DatabaseConfig): Knex {
+export function createKnex(database: DatabaseConfig, options: { log?: KnexLog } = {}): Knex {
+  const sink = options.log;
+  const log = {
+    warn: (message: unknown) => sink?.warn({ detail: String(message) }, 'knex warning'),
+    error: (message: unknown) => sink?.error({ detail: String(message) }, 'knex error'),
+    deprecate: (method: string, alternative: string) =>
+      sink?.warn({ detail: `${method} is deprecated; use ${alternative}` }, 'knex deprecation'),
+    debug: (message: unknown) => sink?.debug({ detail: String(message) }, 'knex debug'),
+  };
   const config = database.knexConfig();
   const connection: Record<string, unknown> = { ...config.connection };
   if (config.client === 'mysql2') {
@@ -61,6 +78,7 @@ export function createKnex(database: DatabaseConfig): Knex {
     connection,
     pool: { ...pool, acquireTimeoutMillis: 10_000 },
     useNullAsDefault: config.client === 'better-sqlite3' ? true : config.useNullAsDefault,
+    log,
   } as Knex.Config);
 }
 

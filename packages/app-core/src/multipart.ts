@@ -152,7 +152,8 @@ export function receiveFile<T>(
       // sanitizeFilename applies the contract's rules itself.
       defParamCharset: 'utf8',
       preservePath: true,
-      limits: { fileSize: options.maxBytes, fields: 50, fieldSize: 64 * 1024, parts: 100 },
+      // busboy signals `limit` on reaching fileSize, so one more byte than allowed.
+      limits: { fileSize: options.maxBytes + 1, fields: 50, fieldSize: 64 * 1024, parts: 100 },
     });
   } catch (err) {
     req.resume();

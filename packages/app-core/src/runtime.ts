@@ -81,7 +81,7 @@ export function createRuntime(env: EnvSource, options: RuntimeOptions): Runtime 
   });
   for (const message of warnings) logger.warn(message);
 
-  const knex = createKnex(config.divio.database);
+  const knex = createKnex(config.divio.database, { log: logger });
   const storage = createStorage(config.divio.storage);
   const shutdownState: ShutdownState = { shuttingDown: false };
   const media = new MediaService({
