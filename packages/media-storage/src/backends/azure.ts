@@ -36,7 +36,10 @@ import type {
 export interface AzureBackendOptions {
   /** Block size in bytes for streaming uploads (default 4 MiB). */
   blockSize?: number;
-  /** Blocks buffered and uploaded in parallel (default 4). Memory use is about blockSize * concurrency. */
+  /**
+   * Blocks buffered and uploaded in parallel (default 2). The SDK buffers a few blocks per
+   * slot: measure memory (bench/stream.ts) before raising this or blockSize.
+   */
   concurrency?: number;
   /** Attempts per request including the first (default 3). */
   maxTries?: number;
@@ -113,7 +116,7 @@ export class AzureStorage implements MediaStorage {
     }
     this.#container = service.getContainerClient(config.container);
     this.#blockSize = options.blockSize ?? 4 * 1024 * 1024;
-    this.#concurrency = Math.max(1, options.concurrency ?? 4);
+    this.#concurrency = Math.max(1, options.concurrency ?? 2);
   }
 
   #blob(key: string): BlockBlobClient {

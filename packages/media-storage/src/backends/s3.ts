@@ -45,9 +45,12 @@ export interface S3BackendOptions {
    * default checksums and `aws-chunked` bodies.
    */
   checksums?: 'when_supported' | 'when_required';
-  /** Multipart part size in bytes (default 8 MiB, minimum 5 MiB). */
+  /** Multipart part size in bytes (default and minimum 5 MiB). */
   partSize?: number;
-  /** Parts uploaded in parallel (default 2). Memory use is about partSize * (queueSize + 1). */
+  /**
+   * Parts uploaded in parallel (default 1). lib-storage copies each part while cutting the
+   * stream, so memory grows by several times partSize * queueSize: measure before raising it.
+   */
   queueSize?: number;
   /** TCP connect timeout in ms (default 5000). */
   connectionTimeoutMs?: number;
@@ -105,8 +108,8 @@ export class S3Storage implements MediaStorage {
       requestHandler: { connectionTimeout: options.connectionTimeoutMs ?? 5000 },
     };
     this.#client = new S3Client(clientConfig);
-    this.#partSize = Math.max(MIN_PART_SIZE, options.partSize ?? 8 * 1024 * 1024);
-    this.#queueSize = Math.max(1, options.queueSize ?? 2);
+    this.#partSize = Math.max(MIN_PART_SIZE, options.partSize ?? MIN_PART_SIZE);
+    this.#queueSize = Math.max(1, options.queueSize ?? 1);
     this.#listHeadConcurrency = Math.max(1, options.listHeadConcurrency ?? 8);
   }
 
