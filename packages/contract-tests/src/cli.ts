@@ -22,7 +22,7 @@ Options:
                         (adds the "a refused upload leaves no file" disk check)
   --json-report FILE    also write vitest's JSON report to FILE
   --browser             also run the browser test (Chromium at CHROMIUM_PATH or /usr/bin/chromium)
-  --filter TEXT         only tests whose name contains TEXT (vitest -t)
+  --filter PATTERN      only tests whose full name matches PATTERN (a regular expression, as vitest -t)
   -h, --help            this text
 `;
 
