@@ -49,19 +49,12 @@ export function createApp(runtime: Runtime): App {
     // Fastify's 503 while closing has its own body and would fail /healthz too; the
     // security plugin sheds load itself, in the contract's shape (see plugins/security.ts).
     return503OnClosing: false,
-    // Uploads of up to 500 MB over slow links: no overall request deadline; idle keep-alive
-    // sockets outlive typical proxy timeouts.
-    requestTimeout: 0,
-    keepAliveTimeout: 65_000,
     // Errors Fastify raises before any hook runs (a malformed URL, an over-long param).
     frameworkErrors: (err, request, reply) => {
       applyResponseHeaders(runtime, request, reply);
       return sendError(err, request, reply, errorOptions);
     },
   });
-  // Headers must arrive promptly even though the body may take long.
-  app.server.headersTimeout = 60_000;
-
   for (const schema of sharedSchemas) app.addSchema(schema);
 
   // The only bodies this app accepts are multipart uploads: without the JSON and text

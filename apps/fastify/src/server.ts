@@ -1,39 +1,30 @@
 // The process entry point (`node dist/server.js`, the image's CMD): read the environment,
-// build the app, listen on PORT (80 by default), shut down gracefully on SIGTERM/SIGINT.
+// build the Fastify app, listen on PORT (80 by default), shut down gracefully on
+// SIGTERM/SIGINT. Fastify owns its http.Server, so listening and closing go through
+// `app.listen()` and `app.close()` rather than app-core's node-server.ts.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  applyServerTimeouts,
   createRuntime,
+  type ListenOptions,
   migrateLatest,
-  type Runtime,
+  type StartedServer as NodeStartedServer,
   startupFailure,
 } from '@divio-samples/app-core';
 import { type App, createApp } from './app.js';
+
+export type { ListenOptions } from '@divio-samples/app-core';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
 };
 
-export interface StartedServer {
+export interface StartedServer extends NodeStartedServer {
+  /** The Fastify instance; `close()` is `app.close()`. */
   app: App;
-  server: Server;
-  runtime: Runtime;
-  /** `http://HOST:PORT` as bound (with the real port when 0 was asked for). */
-  url: string;
-  /** `app.close()`: stops listening, waits for in-flight requests, closes the pool and storage. */
-  close(): Promise<void>;
-}
-
-export interface ListenOptions {
-  /** Default: PORT from the environment (80 when unset). */
-  port?: number;
-  /** Default: `0.0.0.0` (every interface: the container's port is published). */
-  host?: string;
-  /** Log destination override (tests). */
-  logDestination?: Parameters<typeof createRuntime>[1]['logDestination'];
 }
 
 export async function startServer(
@@ -54,6 +45,8 @@ export async function startServer(
       if (ran.length > 0) runtime.logger.info({ migrations: ran }, 'applied migrations');
     }
     app = createApp(runtime);
+    // Fastify creates the http.Server; the timeouts are the same for every app.
+    applyServerTimeouts(app.server);
     await app.listen({
       port: options.port ?? runtime.config.divio.port,
       host: options.host ?? '0.0.0.0',
