@@ -1,11 +1,20 @@
 // `npm run dev`: recompile on change (tsc --watch) and restart the server when dist changes
-// (node --watch). Runs in the `local` stage unless STAGE says otherwise, on PORT 8000.
+// (node --watch). Same defaults as `npm start` at the root (STAGE=local, PORT 8000, SQLite
+// and media under ./data); any variable set in the environment wins.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const app = join(dirname(fileURLToPath(import.meta.url)), '..');
-const env = { STAGE: 'local', PORT: '8000', ...process.env };
+const data = join(app, 'data');
+const env = {
+  STAGE: 'local',
+  PORT: '8000',
+  DATABASE_URL: `sqlite:///${join(data, 'db.sqlite3')}`,
+  DEFAULT_STORAGE_DSN: `file://${join(data, 'media')}/?url=%2Fmedia%2F`,
+  SECURE_SSL_REDIRECT: 'False',
+  ...process.env,
+};
 const children = [
   spawn(
     process.execPath,
@@ -18,7 +27,7 @@ const children = [
     ],
     { cwd: app, stdio: 'inherit' },
   ),
-  spawn(process.execPath, ['--watch-path=dist', 'dist/server.js'], {
+  spawn(process.execPath, ['--watch', 'dist/server.js'], {
     cwd: app,
     stdio: 'inherit',
     env,
