@@ -210,6 +210,16 @@ describe('azure backend specifics', () => {
     }
   });
 
+  it('does not list blobs whose names break the key policy', async () => {
+    const container = az.serviceClient().getContainerClient('media');
+    await container.getBlockBlobClient('odd/.hidden').upload('x', 1);
+    await container.getBlockBlobClient('odd/fine.txt').upload('x', 1);
+    const storage = createStorage(azureConfig(az));
+    const listed = [];
+    for await (const o of storage.list('odd/')) listed.push(o.key);
+    expect(listed).toEqual(['odd/fine.txt']);
+  });
+
   it('check() reports a missing container and an unreachable service as Unavailable', async () => {
     const missing = createStorage(azureConfig(az, { container: 'nope' }));
     await expect(missing.check()).rejects.toMatchObject({ code: 'Unavailable' });

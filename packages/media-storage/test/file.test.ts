@@ -82,6 +82,8 @@ describe('file backend specifics', () => {
     await writeFile(join(root, '.tmp', 'stray.part'), 'stray');
     expect(await readdir(root)).toEqual(expect.arrayContaining(['.meta', '.tmp', 'a']));
     expect(await readdir(join(root, 'a'))).toEqual(['b.txt']);
+    await writeFile(join(root, 'a', 'by hand\\with backslash'), 'x');
+    await writeFile(join(root, 'a', 'trailing-dot.'), 'x');
     const listed = [];
     for await (const o of storage.list()) listed.push(o.key);
     expect(listed).toEqual(['a/b.txt']);

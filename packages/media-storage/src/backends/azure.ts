@@ -23,7 +23,7 @@ import {
   StorageError,
   sanitize,
 } from '../errors.js';
-import { encodeKeyPath, validateKey, validatePrefix } from '../keys.js';
+import { encodeKeyPath, keyProblem, validateKey, validatePrefix } from '../keys.js';
 import type {
   MediaStorage,
   ObjectInfo,
@@ -266,7 +266,9 @@ export class AzureStorage implements MediaStorage {
     validatePrefix(prefix);
     try {
       for await (const item of this.#container.listBlobsFlat(prefix ? { prefix } : {})) {
-        yield this.#info(item.name, item.properties);
+        // Blobs written by other tools under names this package refuses are not listed:
+        // every listed key can be passed to get/head/delete.
+        if (keyProblem(item.name) === undefined) yield this.#info(item.name, item.properties);
       }
     } catch (error) {
       throw this.#error(error, 'list');

@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import type { FileStorageConfig } from '@divio-samples/divio-env';
 import { type ByteCount, countingStream } from '../body.js';
 import { errorCodeOf, StorageError } from '../errors.js';
-import { encodeKeyPath, validateKey, validatePrefix } from '../keys.js';
+import { encodeKeyPath, keyProblem, validateKey, validatePrefix } from '../keys.js';
 import type {
   MediaStorage,
   ObjectInfo,
@@ -278,7 +278,8 @@ export class FileStorage implements MediaStorage {
         if (key.startsWith(prefix) || prefix.startsWith(key)) yield* this.#walk(key, prefix);
         continue;
       }
-      if (!key.startsWith(prefix)) continue;
+      // Files whose names break the key policy (copied in by hand) are not listed.
+      if (!key.startsWith(prefix) || keyProblem(key) !== undefined) continue;
       try {
         const stats = await stat(this.#path(key));
         yield await this.#info(key, stats.size, stats.mtime);
