@@ -21,6 +21,8 @@ Options:
   --media-root DIR      file backend: the directory it writes to, when visible from here
                         (adds the "a refused upload leaves no file" disk check)
   --json-report FILE    also write vitest's JSON report to FILE
+  --log-file FILE       a file that receives the app's stdout (e.g. from \`docker logs -f\`):
+                        adds the log checks (one JSON line per request, no credentials)
   --browser             also run the browser test (Chromium at CHROMIUM_PATH or /usr/bin/chromium)
   --filter PATTERN      only tests whose full name matches PATTERN (a regular expression, as vitest -t)
   -h, --help            this text
@@ -28,6 +30,7 @@ Options:
 
 export interface RunOptions {
   target: ContractTarget;
+  logFile?: string;
   jsonReport?: string;
   browser: boolean;
   filter?: string;
@@ -48,6 +51,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | 'help' {
       storage: { type: 'string' },
       'media-root': { type: 'string' },
       'json-report': { type: 'string' },
+      'log-file': { type: 'string' },
       browser: { type: 'boolean', default: false },
       filter: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -80,6 +84,7 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | 'help' {
     target,
     browser: values.browser ?? false,
     ...(values['json-report'] ? { jsonReport: resolve(values['json-report']) } : {}),
+    ...(values['log-file'] ? { logFile: resolve(values['log-file']) } : {}),
     ...(values.filter ? { filter: values.filter } : {}),
   };
 }
@@ -98,7 +103,10 @@ export async function run(options: RunOptions): Promise<number> {
     run: true,
     include,
     reporters,
-    provide: { contractTarget: options.target },
+    provide: {
+      contractTarget: options.target,
+      contractLogFile: options.logFile ?? '',
+    },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // One server, one suite at a time: the tests share the app's state.

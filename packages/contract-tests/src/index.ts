@@ -15,11 +15,13 @@ export {
 } from './multipart.js';
 export { crc32, makePng, PNG_SIGNATURE } from './png.js';
 export {
+  type ContractSuiteOptions,
   defineContractSuite,
   encodeRfc8187,
   expectError,
   expectSecurityHeaders,
   type Media,
+  requestLogLines,
   sha256,
   UUID_PATTERN,
 } from './suite.js';

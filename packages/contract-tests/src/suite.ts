@@ -134,11 +134,41 @@ interface Fetched {
   body: Buffer;
 }
 
+export interface ContractSuiteOptions {
+  /**
+   * Everything the app wrote to stdout so far. When given, the suite also checks the
+   * contract's log rules: one JSON line per request with `method`, `url`, `status`,
+   * `responseTime` and `reqId`, and no credential header values.
+   */
+  logs?: () => string | Promise<string>;
+}
+
+/** The request log lines (JSON objects with a `status`) that carry `reqId`. */
+export function requestLogLines(logs: string, reqId: string): Array<Record<string, unknown>> {
+  const lines: Array<Record<string, unknown>> = [];
+  for (const line of logs.split('\n')) {
+    if (!line.includes(reqId)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      throw new Error(`a log line with request id ${reqId} is not JSON: ${line.slice(0, 200)}`);
+    }
+    const record = parsed as Record<string, unknown>;
+    if (record.reqId === reqId && 'status' in record) lines.push(record);
+  }
+  return lines;
+}
+
 /**
  * Registers the whole contract suite. `target` is called inside hooks and tests, never at
  * registration time, so it may return a server started in an enclosing `beforeAll`.
+ * With `options.logs` it registers the log checks too.
  */
-export function defineContractSuite(target: () => ContractTarget): void {
+export function defineContractSuite(
+  target: () => ContractTarget,
+  options: ContractSuiteOptions = {},
+): void {
   const runId = randomUUID().slice(0, 8);
   let counter = 0;
   /** A filename no other test or run uses. */
@@ -1082,6 +1112,59 @@ export function defineContractSuite(target: () => ContractTarget): void {
         expect(res.header('content-type')).toMatch(/^text\/html\b/i);
       });
     });
+
+    if (options.logs) {
+      const readLogs = options.logs;
+      describe('logs', () => {
+        /** Waits (briefly) for the request line of `reqId`: loggers may write after the answer. */
+        const logLines = async (reqId: string): Promise<Array<Record<string, unknown>>> => {
+          for (let i = 0; i < 40; i++) {
+            const lines = requestLogLines(await readLogs(), reqId);
+            if (lines.length > 0) return lines;
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          return [];
+        };
+
+        it('one JSON line per request: method, url, status, responseTime, reqId', async () => {
+          const reqId = `ct-log-${runId}-ok`;
+          const res = await http.get('/api/info?probe=1', { headers: { 'x-request-id': reqId } });
+          expect(res.status).toBe(200);
+          const lines = await logLines(reqId);
+          expect(lines, `request log lines for ${reqId}`).toHaveLength(1);
+          const line = lines[0] ?? {};
+          expect(line.method).toBe('GET');
+          expect(String(line.url)).toMatch(/^\/api\/info(\?|$)/);
+          expect(line.status).toBe(200);
+          expect(typeof line.responseTime).toBe('number');
+          expect(line.responseTime as number).toBeGreaterThanOrEqual(0);
+        });
+
+        it('logs errors with their status and the generated id', async () => {
+          const res = await http.get('/no/such/path');
+          const reqId = res.header('x-request-id') ?? '';
+          expect(reqId).toMatch(UUID_PATTERN);
+          const lines = await logLines(reqId);
+          expect(lines).toHaveLength(1);
+          expect(lines[0]?.status).toBe(404);
+        });
+
+        it('never writes credential header values', async () => {
+          const reqId = `ct-log-${runId}-secret`;
+          const authorization = `Bearer ct-authorization-${runId}-do-not-log`;
+          const cookie = `session=ct-cookie-${runId}-do-not-log`;
+          const res = await http.get('/api/info', {
+            headers: { 'x-request-id': reqId, authorization, cookie },
+          });
+          expect(res.status).toBe(200);
+          expect(await logLines(reqId)).toHaveLength(1);
+          const logs = await readLogs();
+          expect(logs).not.toContain(`ct-authorization-${runId}`);
+          expect(logs).not.toContain(`ct-cookie-${runId}`);
+          expect(logs).not.toContain(contractEnv.SECRET_KEY);
+        });
+      });
+    }
 
     describe('errors', () => {
       it.each([

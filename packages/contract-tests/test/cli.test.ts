@@ -40,7 +40,16 @@ describe('parseRunArgs', () => {
   });
 
   it('reads the options and strips a trailing slash', () => {
-    const args = [...required, '--json-report', 'r.json', '--browser', '--media-root', '/tmp/m'];
+    const args = [
+      ...required,
+      '--json-report',
+      'r.json',
+      '--browser',
+      '--media-root',
+      '/tmp/m',
+      '--log-file',
+      'app.log',
+    ];
     args[2] = 'http://127.0.0.1:8000/';
     const options = parseRunArgs(args);
     expect(options).not.toBe('help');
@@ -49,6 +58,7 @@ describe('parseRunArgs', () => {
     expect(options.target.mediaRoot).toBe('/tmp/m');
     expect(options.jsonReport).toMatch(/r\.json$/);
     expect(options.browser).toBe(true);
+    expect(options.logFile).toMatch(/\/app\.log$/);
   });
 
   it.each([

@@ -1,8 +1,10 @@
 // Entry point the CLI (`contract-tests run`) hands to vitest: the contract suite against
-// the target given on the command line.
+// the target given on the command line (and its log file, with --log-file).
+import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { defineContractSuite } from '../suite.js';
 import './provided.js';
 
 const target = inject('contractTarget');
-defineContractSuite(() => target);
+const logFile = inject('contractLogFile');
+defineContractSuite(() => target, logFile ? { logs: () => readFile(logFile, 'utf8') } : {});

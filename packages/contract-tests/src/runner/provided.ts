@@ -4,5 +4,7 @@ import type { ContractTarget } from '../target.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     contractTarget: ContractTarget;
+    /** `--log-file`, or '' without it. */
+    contractLogFile: string;
   }
 }
