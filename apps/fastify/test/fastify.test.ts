@@ -5,7 +5,7 @@
 // (readiness first, app.close() drains, onClose closes the pool; the timeout cuts).
 
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ import { handleShutdown, type StartedServer, startServer } from '../src/server.j
 interface App {
   started: StartedServer;
   baseUrl: string;
+  mediaRoot: string;
   /** Every log line the app wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -60,6 +61,7 @@ async function startApp(extraEnv: Record<string, string> = {}): Promise<App> {
   return {
     started,
     baseUrl: started.url,
+    mediaRoot: join(scratch, 'media'),
     logs,
     async stop() {
       await started.close().catch(() => {});
@@ -165,6 +167,44 @@ describe('Fastify errors in the contract shape', () => {
   });
 });
 
+/** Every file below `dir` (recursively), as paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
+}
+
+describe('uploads', () => {
+  it('a client that goes away mid-upload leaves neither row nor file', async () => {
+    const before = (await cell.started.runtime.media.list({ limit: 100 })).items.length;
+    const filesBefore = await filesUnder(cell.mediaRoot);
+    const upload = slowUpload(cell.baseUrl);
+    upload.response.catch(() => {});
+    // The bytes are on their way to storage (the file backend writes under .tmp/ first)...
+    for (
+      let i = 0;
+      i < 50 && (await filesUnder(cell.mediaRoot)).length === filesBefore.length;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await filesUnder(cell.mediaRoot)).length).toBe(filesBefore.length + 1);
+    upload.abort();
+    // ...and cleaned up once the client is gone (asynchronously: wait for it).
+    for (
+      let i = 0;
+      i < 100 && (await filesUnder(cell.mediaRoot)).length > filesBefore.length;
+      i++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect((await filesUnder(cell.mediaRoot)).sort()).toEqual(filesBefore.sort());
+    const after = (await cell.started.runtime.media.list({ limit: 100 })).items.length;
+    expect(after).toBe(before);
+    // The server is fine afterwards.
+    expect((await http.get('/api/info')).status).toBe(200);
+  });
+});
+
 describe('responses', () => {
   it('/api/info has exactly the documented fields', async () => {
     const res = await http.get('/api/info');
@@ -249,6 +289,9 @@ function slowUpload(baseUrl: string) {
     response,
     finish() {
       req.end(`second half\r\n--${BOUNDARY}--\r\n`);
+    },
+    abort() {
+      req.destroy();
     },
   };
 }
