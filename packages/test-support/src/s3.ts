@@ -28,7 +28,7 @@ export interface S3rverHandle {
   /** `http://127.0.0.1:PORT` (path-style: `${endpoint}/${bucket}/${key}`). */
   endpoint: string;
   port: number;
-  /** s3rver accepts exactly this key pair for signed requests. */
+  /** s3rver's key pair (it does not verify V4 signatures, so tests of 403s need a stand-in). */
   accessKeyId: string;
   secretAccessKey: string;
   region: string;
@@ -51,7 +51,7 @@ const runner = fileURLToPath(new URL('../runners/s3rver.cjs', import.meta.url));
 /**
  * Starts s3rver on 127.0.0.1 with an OS-assigned port and a temp data directory.
  *
- * s3rver quirks worth knowing: it verifies signatures only for the key pair `S3RVER`/`S3RVER`;
+ * s3rver quirks worth knowing: its key pair is `S3RVER`/`S3RVER`, yet it does not verify V4 signatures;
  * it has no AbortMultipartUpload (the runner adds it: DELETE `?uploadId=` removes the parts);
  * requests without credentials are served anonymously (so public URLs fetch without ACLs);
  * it does not understand the AWS SDK's default CRC checksums / aws-chunked uploads (use
