@@ -51,6 +51,7 @@ export function resultText(cell: CellResult): string {
     ? ` (${cell.tests.passed}/${cell.tests.passed + cell.tests.failed})`
     : '';
   if (cell.ok) return `passed${counts}`;
+  if (cell.failedStep === 'interrupted') return `interrupted${counts}`;
   return `FAILED at ${cell.failedStep ?? 'unknown step'}${counts}`;
 }
 

@@ -178,6 +178,24 @@ export async function buildApp(app: AppManifest, ctx: HarnessContext): Promise<A
   });
   check('build', `building ${app.name}`, build);
   const buildSeconds = (Date.now() - started) / 1000;
+  // Helper services the compose file builds itself (the S3 emulator has no upstream image):
+  // built once here when their image is not there yet, so `up --no-build` finds them.
+  for (const [name, service] of Object.entries(config.services)) {
+    if (name === WEB_SERVICE || !service.build || !service.image) continue;
+    if (await inspectImage(service.image, exec)) continue;
+    const helper = appProject(
+      ctx,
+      app,
+      projectName(ctx.runId, `${app.name}-build`),
+      [composeFile],
+      service.profiles ?? [],
+    );
+    check(
+      'build',
+      `building ${name} (${service.image})`,
+      await helper.run(['build', name], { logFile, timeoutMs: 30 * MINUTE, signal: ctx.signal }),
+    );
+  }
   const facts = await inspectImage(image, exec);
   if (!facts)
     throw new StepError('build', `building ${app.name}: image ${image} not found after the build`);

@@ -30,6 +30,15 @@ describe('planCells', () => {
     expect(new Set(cells.map((c) => `${c.database}-${c.storage}`)).size).toBe(6);
   });
 
+  it('complement: exactly the cells of full that minimal leaves out', () => {
+    const ids = (coverage: 'minimal' | 'full' | 'complement') =>
+      planCells(apps, { coverage }).map((c) => c.id);
+    const complement = ids('complement');
+    expect(complement).toHaveLength(9);
+    expect(complement.filter((id) => ids('minimal').includes(id))).toEqual([]);
+    expect([...ids('minimal'), ...complement].sort()).toEqual(ids('full').sort());
+  });
+
   it('minimal respects what an app declares', () => {
     const onlyPg = manifest({ name: 'pgonly', databases: ['postgres'], storage: ['file', 's3'] });
     expect(planCells([onlyPg], { coverage: 'minimal' }).map((c) => c.id)).toEqual([
