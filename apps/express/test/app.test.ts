@@ -1,6 +1,8 @@
 // Express-specific behaviour the shared contract does not pin down: the request log line,
 // 405 with Allow, conditional GETs, HEAD, static caching, and the CSP for cloud storage.
-import { mkdtemp, rm } from 'node:fs/promises';
+
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contractEnv } from '@divio-samples/contract-tests';
@@ -102,5 +104,39 @@ describe('Express app', () => {
       status: 'ok',
       checks: { migrations: { ok: true } },
     });
+  });
+
+  it('a client that disconnects mid-upload leaves neither row nor file', async () => {
+    const listed = async () =>
+      (
+        (await (await fetch(`${server.url}/api/media?limit=100`, { headers: https })).json()) as {
+          items: unknown[];
+        }
+      ).items.length;
+    const files = async () =>
+      (await readdir(join(scratch, 'media'), { recursive: true })).filter(
+        (f) => !String(f).startsWith('.tmp'),
+      );
+    const rowsBefore = await listed();
+    const filesBefore = await files();
+
+    const boundary = 'abort-test';
+    const req = request(`${server.url}/api/media`, {
+      method: 'POST',
+      headers: { ...https, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+    req.on('error', () => {});
+    req.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="partial.bin"\r\n\r\n`,
+    );
+    req.write(Buffer.alloc(256 * 1024, 1));
+    await new Promise((r) => setTimeout(r, 200));
+    req.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect(await listed()).toBe(rowsBefore);
+    expect(await files()).toEqual(filesBefore);
+    const health = await fetch(`${server.url}/readyz`);
+    expect(health.status).toBe(200);
   });
 });

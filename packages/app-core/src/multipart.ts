@@ -220,7 +220,9 @@ export function receiveFile<T>(
       if (!started)
         finish(new HttpError(400, 'missing_file', `No file in the "${fieldName}" field`));
     });
-    req.on('aborted', () => {
+    // The client went away before the body was complete.
+    req.on('close', () => {
+      if (req.complete) return;
       const error = new HttpError(400, 'bad_request', 'The client closed the connection');
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);
