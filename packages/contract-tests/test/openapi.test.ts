@@ -2,6 +2,7 @@
 // described, with the same error codes and media fields, and every $ref resolves.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -46,6 +47,21 @@ describe('docs/openapi.yaml', () => {
     expect(spec.openapi).toMatch(/^3\.1\.\d+$/);
     expect(spec.info.title).toBeTruthy();
     expect(spec.info.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('validates against the OpenAPI 3.1 schema, every reference resolving', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(docs('openapi.yaml'));
+    expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(() => validator.resolveRefs()).not.toThrow();
+  });
+
+  it('the validator would notice a broken document', async () => {
+    const broken = docs('openapi.yaml').replace(/^paths:/m, 'pathz:');
+    const result = await new Validator().validate(broken);
+    expect(result.valid).toBe(false);
   });
 
   const endpoints = contractEndpoints();
