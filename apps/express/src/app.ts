@@ -3,10 +3,13 @@
 // lives in @divio-samples/app-core; this file only decides where it plugs into Express.
 import {
   checkHost,
+  contentHeaders,
   HttpError,
+  isNotModified,
   logRequest,
   type MediaContent,
   parsePageQuery,
+  REDIRECT_CACHE_CONTROL,
   type Runtime,
   receiveFile,
   renderIndexPage,
@@ -227,24 +230,15 @@ class HtmlPageError extends Error {
 /** Sends a media item's content: a redirect to the object store, or the file itself. */
 function sendContent(req: Request, res: Response, content: MediaContent): void {
   if (content.kind === 'redirect') {
-    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.setHeader('Cache-Control', REDIRECT_CACHE_CONTROL);
     res.redirect(302, content.location);
     return;
   }
-  res.setHeader('Content-Type', content.contentType);
-  res.setHeader('Content-Length', String(content.size));
-  res.setHeader('ETag', content.etag);
-  res.setHeader('Last-Modified', content.lastModified.toUTCString());
-  res.setHeader('Cache-Control', 'private, max-age=3600');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (content.disposition) res.setHeader('Content-Disposition', content.disposition);
-  if (req.headers['if-none-match'] === content.etag) {
+  res.set(contentHeaders(content));
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (req.method === 'HEAD' || isNotModified(ifNoneMatch, content.etag)) {
     content.stream.destroy();
-    res.status(304).end();
-    return;
-  }
-  if (req.method === 'HEAD') {
-    content.stream.destroy();
+    if (req.method !== 'HEAD') res.status(304).removeHeader('Content-Length');
     res.end();
     return;
   }

@@ -81,9 +81,12 @@ export {
 export { type MediaRecord, MediaRepository, type PageCursor } from './media-repository.js';
 export {
   ByteCounter,
+  CONTENT_CACHE_CONTROL,
+  contentHeaders,
   DEFAULT_PAGE_SIZE,
   decodeCursor,
   encodeCursor,
+  isNotModified,
   MAX_PAGE_SIZE,
   type Media,
   type MediaContent,
@@ -93,6 +96,7 @@ export {
   mediaUrl,
   parsePageQuery,
   payloadTooLarge,
+  REDIRECT_CACHE_CONTROL,
   toMedia,
   type UploadInput,
 } from './media-service.js';

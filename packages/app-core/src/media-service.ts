@@ -289,3 +289,35 @@ export class MediaService {
     };
   }
 }
+
+/** Cache lifetime of media content served by the app (private: it may be deleted). */
+export const CONTENT_CACHE_CONTROL = 'private, max-age=3600';
+/** Cache lifetime of the redirect to the object store (signed URLs expire). */
+export const REDIRECT_CACHE_CONTROL = 'private, max-age=60';
+
+/**
+ * The response headers for a streamed media item, the same on `/api/media/:id/content`
+ * and `/media/<key>`: type, length, validators, caching, nosniff and the download
+ * disposition for content a browser could run.
+ */
+export function contentHeaders(
+  content: Extract<MediaContent, { kind: 'stream' }>,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Type': content.contentType,
+    'Content-Length': String(content.size),
+    ETag: content.etag,
+    'Last-Modified': content.lastModified.toUTCString(),
+    'Cache-Control': CONTENT_CACHE_CONTROL,
+    'X-Content-Type-Options': 'nosniff',
+  };
+  if (content.disposition) headers['Content-Disposition'] = content.disposition;
+  return headers;
+}
+
+/** True when an `If-None-Match` header names `etag` (or `*`): answer 304 without a body. */
+export function isNotModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || bare(tag) === bare(etag));
+}
