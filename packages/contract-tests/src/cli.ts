@@ -91,6 +91,10 @@ export function parseRunArgs(argv: readonly string[]): RunOptions | 'help' {
 
 /** Runs the suite; resolves to the process exit code. */
 export async function run(options: RunOptions): Promise<number> {
+  const { target } = options;
+  console.log(
+    `contract-tests: ${target.framework} at ${target.baseUrl} (database ${target.database}, storage ${target.storage})`,
+  );
   const { startVitest } = await import('vitest/node');
   const runnerDir = join(dirname(fileURLToPath(import.meta.url)), 'runner');
   const include = ['contract.spec.js', ...(options.browser ? ['browser.spec.js'] : [])];
