@@ -80,7 +80,9 @@ export function planCells(
     ? manifests.filter((m) => filters.apps?.includes(m.name))
     : manifests;
   const cells: Cell[] = [];
-  for (const [index, app] of selected.entries()) {
+  for (const app of selected) {
+    // The position among all apps, so `--app` alone never changes an app's pairing.
+    const index = manifests.indexOf(app);
     const databases = app.databases.filter(
       (d) => !filters.databases?.length || filters.databases.includes(d),
     );

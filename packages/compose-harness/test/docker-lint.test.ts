@@ -23,7 +23,9 @@ describe('parseDockerfile', () => {
     const parsed = parseDockerfile(good);
     expect(parsed.globalArgs.get('NODE_IMAGE')).toBe('node:24-bookworm-slim');
     expect(parsed.stages.map((s) => [s.name, s.base])).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
       ['build', '${NODE_IMAGE}'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
       ['runtime', '${NODE_IMAGE}'],
     ]);
     const run = parsed.stages[0]?.instructions.find((i) => i.args.startsWith('corepack'));
@@ -62,6 +64,7 @@ describe('lintDockerfile', () => {
 
   it('base-from-arg: a literal base image', () => {
     const findings = lintDockerfile(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
       variant('FROM ${NODE_IMAGE} AS build', 'FROM node:24 AS build'),
     );
     expect(findings).toEqual([expect.objectContaining({ rule: 'base-from-arg', line: 5 })]);
@@ -80,6 +83,7 @@ describe('lintDockerfile', () => {
 
   it('base-from-arg: an ARG declared inside a stage does not count', () => {
     const text =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
       'FROM scratch AS a\nARG IMG=node:24\nFROM ${IMG}\nUSER node\nEXPOSE 80\nHEALTHCHECK CMD true\nCMD ["node"]\n';
     expect(rules(text)).toEqual(['base-from-arg']);
   });
