@@ -1,5 +1,7 @@
 // Starts s3rver on 0.0.0.0:$S3RVER_PORT with its data in $S3RVER_DIRECTORY and creates every
 // bucket named in $S3RVER_BUCKETS (comma-separated) before it accepts requests.
+// Requests are path-style (`http://s3:4568/media/key`); S3RVER_VHOST_BUCKETS=true turns on
+// s3rver's virtual-host and CNAME bucket addressing.
 // Stops cleanly on SIGTERM/SIGINT (node runs as PID 1 in the container).
 import S3rver from 's3rver';
 
@@ -25,6 +27,9 @@ const server = new S3rver({
   port,
   directory: process.env.S3RVER_DIRECTORY ?? '/data',
   silent: process.env.S3RVER_SILENT === 'true',
+  // Path-style only: otherwise s3rver takes any host name that is not an IP address or
+  // `localhost` (e.g. the compose service name `s3`) for a bucket name (CNAME-style access).
+  vhostBuckets: process.env.S3RVER_VHOST_BUCKETS === 'true',
   configureBuckets: buckets.map((name) => ({ name, configs: [] })),
 });
 
