@@ -2,11 +2,14 @@
 // The `file` part goes to storage while the body is still arriving: nothing is buffered.
 import { PassThrough, type Readable } from 'node:stream';
 import {
+  contentHeaders,
   HttpError,
+  isNotModified,
   type Media,
   type MediaContent,
   type MediaService,
   payloadTooLarge,
+  REDIRECT_CACHE_CONTROL,
 } from '@divio-samples/app-core';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -107,29 +110,24 @@ function stopReading(request: FastifyRequest): void {
   raw.resume();
 }
 
-/** A media item's content: a redirect to the object store, or the file itself. */
+/**
+ * A media item's content: a redirect to the object store, or the file itself. Routes that
+ * use it answer GET and HEAD themselves (`exposeHeadRoute: false`): Fastify's automatic HEAD
+ * route would read the whole file only to discard it.
+ */
 export function sendContent(
   request: FastifyRequest,
   reply: FastifyReply,
   content: MediaContent,
 ): FastifyReply {
   if (content.kind === 'redirect') {
-    return reply.header('Cache-Control', 'private, max-age=60').redirect(content.location, 302);
+    return reply.header('Cache-Control', REDIRECT_CACHE_CONTROL).redirect(content.location, 302);
   }
-  reply.headers({
-    'Content-Type': content.contentType,
-    'Content-Length': String(content.size),
-    ETag: content.etag,
-    'Last-Modified': content.lastModified.toUTCString(),
-    'Cache-Control': 'private, max-age=3600',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  if (content.disposition) reply.header('Content-Disposition', content.disposition);
-  if (request.headers['if-none-match'] === content.etag) {
+  reply.headers(contentHeaders(content));
+  if (request.method === 'HEAD' || isNotModified(request.headers['if-none-match'], content.etag)) {
     content.stream.destroy();
-    reply.removeHeader('Content-Length');
-    return reply.code(304).send();
+    if (request.method !== 'HEAD') reply.code(304).removeHeader('Content-Length');
+    return reply.send();
   }
-  // Fastify pipes the stream (and, for HEAD, discards it after the headers).
   return reply.send(content.stream);
 }

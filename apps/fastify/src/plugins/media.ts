@@ -65,17 +65,24 @@ export default async function mediaRoutes(
     },
   );
 
-  app.get<{ Params: IdParams }>(
-    '/api/media/:id/content',
-    { schema: { params: idParamsSchema, response: errorResponses } },
-    async (request, reply) => sendContent(request, reply, await media.content(request.params.id)),
-  );
+  app.route<{ Params: IdParams }>({
+    method: ['GET', 'HEAD'],
+    url: '/api/media/:id/content',
+    exposeHeadRoute: false,
+    schema: { params: idParamsSchema, response: errorResponses },
+    handler: async (request, reply) =>
+      sendContent(request, reply, await media.content(request.params.id)),
+  });
 
   // Only the file backend serves its objects itself (its public base URL is `/media/`). Only
   // keys of existing media rows are served, with the same headers as `/content`.
   if (runtime.storage.backend === 'file') {
-    app.get<{ Params: { '*': string } }>('/media/*', async (request, reply) =>
-      sendContent(request, reply, await media.contentByKey(request.params['*'])),
-    );
+    app.route<{ Params: { '*': string } }>({
+      method: ['GET', 'HEAD'],
+      url: '/media/*',
+      exposeHeadRoute: false,
+      handler: async (request, reply) =>
+        sendContent(request, reply, await media.contentByKey(request.params['*'])),
+    });
   }
 }
