@@ -149,6 +149,20 @@ describe('responses', () => {
     );
   });
 
+  it("an upload past Fastify's bodyLimit (1 MiB) but within MAX_UPLOAD_BYTES is accepted", async () => {
+    const data = Buffer.alloc(3 * 1024 * 1024, 9);
+    const body = multipartBody([
+      { filename: 'three-mib.bin', contentType: 'application/octet-stream', data },
+    ]);
+    const res = await http.request('/api/media', {
+      method: 'POST',
+      headers: { 'content-type': body.contentType, 'content-length': String(body.body.length) },
+      body: body.body,
+    });
+    expect(res.status).toBe(201);
+    expect(res.json<{ size: number }>().size).toBe(data.length);
+  });
+
   it('a file after other fields and files: only the `file` field is stored', async () => {
     const body = multipartBody([
       { field: 'note', value: 'ignored' },
