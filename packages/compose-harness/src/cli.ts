@@ -380,7 +380,7 @@ async function cleanCommand(): Promise<number> {
   ]);
   const tags = images.stdout.split('\n').filter(Boolean);
   if (tags.length > 0) {
-    await exec('docker', ['image', 'rm', '-f', ...tags]);
+    await exec('docker', ['image', 'rm', '-f', '--no-prune', ...tags]);
     console.log(`removed ${tags.length} harness image(s)`);
   }
   if (projects.length === 0 && tags.length === 0) console.log('nothing to clean');

@@ -53,7 +53,7 @@ export const AZURITE_EMULATOR = {
   container: 'media',
   account: 'devstoreaccount1',
   accountKey:
-    'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tQ/K1SZFPTOtr/KBHBeksoGMGw==',
+    'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 } as const;
 
 /** The file backend's directory inside the container and its public base URL. */

@@ -40,5 +40,6 @@ export async function inspectImage(
 }
 
 export async function removeImage(ref: string, exec: Exec = defaultExec): Promise<void> {
-  await exec('docker', ['image', 'rm', '--force', ref], { timeoutMs: 60_000 });
+  // --no-prune keeps the untagged parent layers: the classic builder's cache for the next run.
+  await exec('docker', ['image', 'rm', '--force', '--no-prune', ref], { timeoutMs: 60_000 });
 }

@@ -278,7 +278,7 @@ describe('runMatrix', () => {
     });
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(composeCalls().filter((c) => c.includes(' build '))).toHaveLength(1);
-    expect(log().at(-1)).toBe('docker image rm --force divio-samples-harness/express:ch-test');
+    expect(log().at(-1)).toBe('docker image rm --force --no-prune divio-samples-harness/express:ch-test');
   });
 
   it('marks every cell of an app whose build fails, with the build output', async () => {
