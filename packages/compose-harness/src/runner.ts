@@ -48,7 +48,15 @@ export async function runMatrix(
 ): Promise<CellResult[]> {
   const build = options.buildApp ?? defaultBuildApp;
   const builds = new Map<string, Promise<AppBuild>>();
-  const results = await runPool(cells, options.jobs, async (cell) => {
+  // Execution order interleaves the apps, so parallel workers build different apps at
+  // the same time instead of waiting on one build; results keep the plan's order.
+  const order = interleaveByApp(cells);
+  const byCell = new Map<Cell, CellResult>();
+  await runPool(order, options.jobs, async (cell) => {
+    byCell.set(cell, await runOne(cell));
+  });
+  const results = cells.map((cell) => byCell.get(cell) as CellResult);
+  async function runOne(cell: Cell): Promise<CellResult> {
     if (ctx.signal.aborted)
       return notRun(cell, ctx, 'interrupted', 'interrupted before it started');
     ctx.onPhase?.(cell, 'building');
@@ -71,7 +79,7 @@ export async function runMatrix(
     const result = await runCell(cell, appBuild, ctx);
     options.onResult?.(result);
     return result;
-  });
+  }
   if (!options.keepImages) {
     for (const pending of builds.values()) {
       const built = await pending.catch(() => undefined);
@@ -79,6 +87,24 @@ export async function runMatrix(
     }
   }
   return results;
+}
+
+/** Round robin over the apps: a1 b1 c1 a2 b2 c2 ... */
+export function interleaveByApp(cells: readonly Cell[]): Cell[] {
+  const groups = new Map<string, Cell[]>();
+  for (const cell of cells) {
+    const group = groups.get(cell.app.name) ?? [];
+    group.push(cell);
+    groups.set(cell.app.name, group);
+  }
+  const out: Cell[] = [];
+  for (let i = 0; out.length < cells.length; i++) {
+    for (const group of groups.values()) {
+      const cell = group[i];
+      if (cell) out.push(cell);
+    }
+  }
+  return out;
 }
 
 function notRun(

@@ -15,7 +15,7 @@ import {
   readTestCounts,
   runCell,
 } from '../src/run-cell.js';
-import { runMatrix, runPool } from '../src/runner.js';
+import { interleaveByApp, runMatrix, runPool } from '../src/runner.js';
 import { manifest as makeManifest, script, tempDir } from './helpers.js';
 
 const v1: ComposeCli = {
@@ -278,7 +278,9 @@ describe('runMatrix', () => {
     });
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(composeCalls().filter((c) => c.includes(' build '))).toHaveLength(1);
-    expect(log().at(-1)).toBe('docker image rm --force --no-prune divio-samples-harness/express:ch-test');
+    expect(log().at(-1)).toBe(
+      'docker image rm --force --no-prune divio-samples-harness/express:ch-test',
+    );
   });
 
   it('marks every cell of an app whose build fails, with the build output', async () => {
@@ -296,6 +298,20 @@ describe('runMatrix', () => {
 });
 
 describe('helpers', () => {
+  it("interleaveByApp alternates the apps and keeps each app's order", () => {
+    const a = makeManifest({ name: 'a' });
+    const b = makeManifest({ name: 'b' });
+    const cells = planCells([a, b], { coverage: 'minimal' });
+    expect(interleaveByApp(cells).map((c) => c.id)).toEqual([
+      'a-postgres-file',
+      'b-mysql-file',
+      'a-mysql-s3',
+      'b-postgres-s3',
+      'a-postgres-azure',
+      'b-mysql-azure',
+    ]);
+  });
+
   it('runPool keeps order and never runs more than `jobs` at once', async () => {
     let running = 0;
     let peak = 0;
