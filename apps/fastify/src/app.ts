@@ -35,12 +35,13 @@ export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, Logge
 export function createApp(runtime: Runtime): App {
   const { config, logger } = runtime;
   const errorOptions = { debug: config.divio.debug, maxUploadBytes: config.maxUploadBytes };
+  const requestLog = new RequestLogController();
 
   const app = Fastify({
     // app-core's pino logger (JSON on stdout, credentials redacted), and the contract's one
     // line per request instead of Fastify's two.
     loggerInstance: logger,
-    logController: new RequestLogController(),
+    logController: requestLog,
     // The request id: a well-formed X-Request-Id from the client, else a new UUID.
     requestIdHeader: false,
     genReqId: (req) => requestId(req.headers['x-request-id']),
@@ -50,7 +51,12 @@ export function createApp(runtime: Runtime): App {
     // security plugin sheds load itself, in the contract's shape (see plugins/security.ts).
     return503OnClosing: false,
     // Errors Fastify raises before any hook runs (a malformed URL, an over-long param).
+    // No hook or response listener runs for these: headers and log line are added here.
     frameworkErrors: (err, request, reply) => {
+      const started = performance.now();
+      reply.raw.once('finish', () =>
+        requestLog.writeLine(request, reply, performance.now() - started),
+      );
       applyResponseHeaders(runtime, request, reply);
       return sendError(err, request, reply, errorOptions);
     },

@@ -115,7 +115,9 @@ describe('Fastify errors in the contract shape', () => {
     const res = await http.get('/api/media/%E0%A4%A');
     expectError(res, 400, 'bad_request');
     expectSecurityHeaders(res);
-    expect(res.header('x-request-id')).toBeTruthy();
+    const id = res.header('x-request-id') ?? '';
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await logLineFor(id)).toMatchObject([{ status: 400, method: 'GET' }]);
   });
 
   it('an over-long id: 404 not_found', async () => {

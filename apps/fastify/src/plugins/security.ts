@@ -33,11 +33,21 @@ export class RequestLogController extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    this.writeLine(request, reply, reply.elapsedTime, error);
+  }
+
+  /** The line itself; also for replies Fastify does not track (its `frameworkErrors`). */
+  writeLine(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    elapsedMs: number,
+    error?: Error | null,
+  ): void {
     const line = {
       method: request.method,
       url: pathOf(request.url),
       status: reply.statusCode,
-      responseTime: Math.round(reply.elapsedTime * 100) / 100,
+      responseTime: Math.round(elapsedMs * 100) / 100,
       ...(error ? { err: error } : {}),
     };
     if (error || reply.statusCode >= 500) request.log.error(line, 'request failed');
