@@ -5,6 +5,7 @@
 import {
   checkHost,
   HttpError,
+  isHealthPath,
   pathOf,
   type Runtime,
   securityHeaders,
@@ -92,7 +93,7 @@ async function security(app: FastifyInstance, { runtime }: SecurityOptions): Pro
     // on a kept-alive connection are turned away so the client retries elsewhere.
     if (shutdownState.shuttingDown) {
       reply.header('Connection', 'close');
-      if (path !== '/healthz' && path !== '/readyz') {
+      if (!isHealthPath(path)) {
         throw new HttpError(503, 'service_unavailable', 'The server is shutting down');
       }
     }
