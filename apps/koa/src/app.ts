@@ -3,11 +3,14 @@
 // lives in @divio-samples/app-core; this file only decides where it plugs into Koa.
 import {
   checkHost,
+  contentHeaders,
   HttpError,
+  isNotModified,
   logRequest,
   type MediaContent,
   notFound,
   parsePageQuery,
+  REDIRECT_CACHE_CONTROL,
   type Runtime,
   receiveFile,
   renderIndexPage,
@@ -79,6 +82,7 @@ export function createApp(runtime: Runtime): Koa<AppState> {
     try {
       await next();
       if (ctx.body == null) unanswered(ctx);
+      sortAllow(ctx);
     } catch (err) {
       const { status, body, headers } = toErrorResponse(err, { debug: config.divio.debug });
       if (status >= 500) logger.error({ err, reqId: ctx.state.requestId }, 'request failed');
@@ -240,8 +244,24 @@ function unanswered(ctx: AppContext): void {
   ctx.remove('Allow');
   if (status === 404 || !allow) throw notFound();
   throw new HttpError(405, 'method_not_allowed', 'Method not allowed', {
-    headers: { Allow: allow },
+    headers: { Allow: sortMethods(allow) },
   });
+}
+
+/** The same `Allow` in every app: the methods in alphabetical order. */
+function sortMethods(allow: string): string {
+  return allow
+    .split(',')
+    .map((method) => method.trim())
+    .filter((method) => method !== '')
+    .sort()
+    .join(', ');
+}
+
+/** @koa/router lists methods in registration order (HEAD first): sort them (OPTIONS). */
+function sortAllow(ctx: AppContext): void {
+  const allow = ctx.response.get('Allow');
+  if (allow) ctx.set('Allow', sortMethods(allow));
 }
 
 function isClientError(err: unknown): boolean {
@@ -252,25 +272,20 @@ function isClientError(err: unknown): boolean {
 /** Sends a media item's content: a redirect to the object store, or the file itself. */
 function sendContent(ctx: AppContext, content: MediaContent): void {
   if (content.kind === 'redirect') {
-    ctx.set('Cache-Control', 'private, max-age=60');
+    ctx.set('Cache-Control', REDIRECT_CACHE_CONTROL);
     ctx.status = 302;
     ctx.redirect(content.location);
     return;
   }
+  // ctx.set, not ctx.type: exactly the stored type (ctx.type would add a charset to text/*).
+  ctx.set(contentHeaders(content));
   ctx.status = 200;
-  // Exactly the stored type: ctx.type would append a charset to text types.
-  ctx.set('Content-Type', content.contentType);
-  ctx.set('ETag', content.etag);
-  ctx.lastModified = content.lastModified;
-  ctx.set('Cache-Control', 'private, max-age=3600');
-  ctx.set('X-Content-Type-Options', 'nosniff');
-  if (content.disposition) ctx.set('Content-Disposition', content.disposition);
-  if (ctx.fresh) {
+  if (ctx.method === 'HEAD' || isNotModified(ctx.get('If-None-Match') || undefined, content.etag)) {
+    // HEAD: Koa sends only the headers; 304: Koa drops the body and its headers itself.
     content.stream.destroy();
-    ctx.status = 304;
+    if (ctx.method !== 'HEAD') ctx.status = 304;
     return;
   }
-  // Koa pipes the stream (HEAD: only the headers) and destroys it when the response ends.
+  // Koa pipes the stream and destroys it when the response ends or the client goes away.
   ctx.body = content.stream;
-  ctx.length = content.size;
 }
