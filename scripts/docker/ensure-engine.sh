@@ -18,7 +18,8 @@ set -euo pipefail
 
 DOCKERD_LOG=${DOCKERD_LOG:-/var/log/dockerd.log}
 DOCKER_WAIT_SECONDS=${DOCKER_WAIT_SECONDS:-60}
-SOCKET=/var/run/docker.sock
+SOCKET=${DOCKER_SOCKET:-/var/run/docker.sock}
+PIDFILE=${DOCKER_PIDFILE:-/var/run/docker.pid}
 
 say() { printf '[docker-engine] %s\n' "$*"; }
 die() { printf '[docker-engine] error: %s\n' "$*" >&2; exit 1; }
@@ -61,13 +62,20 @@ fi
 
 # 2. Start dockerd ourselves (a CI machine or a container-less VM without systemd).
 [ "$(id -u)" -eq 0 ] || die "docker info fails and this is not root: start Docker (Docker Desktop, 'sudo systemctl start docker') or rerun as root"
-if pgrep -x dockerd >/dev/null 2>&1; then
-  say "dockerd is already running (pid $(pgrep -x dockerd | head -n1)); waiting for it"
+# dockerd writes its pid to /var/run/docker.pid; no pgrep needed (procps may be missing).
+running_pid() {
+  local pid
+  pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && printf '%s' "$pid"
+}
+if pid=$(running_pid); then
+  say "dockerd is already running (pid $pid); waiting for it"
 else
   say "starting dockerd in the background (log: $DOCKERD_LOG)"
   mkdir -p "$(dirname "$DOCKERD_LOG")"
   # setsid + nohup: the daemon outlives this shell and the CI step that sourced us.
   setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  pid=$!
 fi
 
 deadline=$((SECONDS + DOCKER_WAIT_SECONDS))
@@ -77,7 +85,7 @@ until [ -S "$SOCKET" ] && engine_up; do
     tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
     exit 1
   fi
-  if ! pgrep -x dockerd >/dev/null 2>&1; then
+  if ! kill -0 "$pid" 2>/dev/null && ! running_pid >/dev/null; then
     printf '[docker-engine] error: dockerd exited; last lines of %s:\n' "$DOCKERD_LOG" >&2
     tail -n 20 "$DOCKERD_LOG" >&2 2>/dev/null || true
     exit 1
