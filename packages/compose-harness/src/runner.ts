@@ -1,7 +1,8 @@
 // Runs a plan: each app's image is built once (the first of its cells waits for it), the
 // cells run in a pool of `jobs`, and every project still up is torn down on SIGINT,
 // SIGTERM or a crash before the process exits.
-import type { ComposeProject } from './compose.js';
+import { spawnSync } from 'node:child_process';
+import { type ComposeProject, composeArgs } from './compose.js';
 import { removeImage } from './docker.js';
 import type { Exec } from './exec.js';
 import type { Cell } from './plan.js';
@@ -155,11 +156,37 @@ export function installInterruptHandlers(
       process.exit(1),
     );
   };
+  // Last resort: if the process ends while projects are still up (a bug, an exit from
+  // elsewhere), tear them down synchronously before it goes.
+  const onExit = (code: number) => {
+    if (active.size === 0) return;
+    log(`exiting (code ${code}) with ${active.size} project(s) still up: tearing them down`);
+    for (const project of active) {
+      spawnSync(
+        project.cli.command,
+        composeArgs(project.cli, project.spec, [
+          'down',
+          '-v',
+          '--remove-orphans',
+          '--timeout',
+          '5',
+        ]),
+        {
+          cwd: project.spec.cwd,
+          env: { ...process.env, ...project.spec.env },
+          stdio: 'ignore',
+          timeout: 120_000,
+        },
+      );
+    }
+  };
+  process.on('exit', onExit);
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   return () => {
+    process.off('exit', onExit);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('uncaughtException', onCrash);

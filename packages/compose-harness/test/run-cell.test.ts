@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ComposeCli } from '../src/compose.js';
+import { type ComposeCli, ComposeProject } from '../src/compose.js';
 import { type Cell, planCells } from '../src/plan.js';
 import {
   type AppBuild,
@@ -15,7 +15,7 @@ import {
   readTestCounts,
   runCell,
 } from '../src/run-cell.js';
-import { interleaveByApp, runMatrix, runPool } from '../src/runner.js';
+import { installInterruptHandlers, interleaveByApp, runMatrix, runPool } from '../src/runner.js';
 import { manifest as makeManifest, script, tempDir } from './helpers.js';
 
 const v1: ComposeCli = {
@@ -294,6 +294,30 @@ describe('runMatrix', () => {
     }
     expect(composeCalls().filter((c) => c.includes(' build '))).toHaveLength(1);
     expect(existsSync(join(dir.path, 'work', 'express.build.log'))).toBe(true);
+  });
+});
+
+describe('installInterruptHandlers', () => {
+  it('tears down projects still up when the process exits unexpectedly, and aborts on SIGINT', () => {
+    const active = new Set([
+      new ComposeProject(v1, {
+        name: 'ch-test-left',
+        files: ['/x/docker-compose.yml'],
+        cwd: dir.path,
+      }),
+    ]);
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const uninstall = installInterruptHandlers(controller, active, (line) => lines.push(line));
+    try {
+      process.emit('exit', 13);
+      expect(composeCalls()).toEqual(['compose down -v --remove-orphans --timeout 5']);
+      expect(lines[0]).toBe('exiting (code 13) with 1 project(s) still up: tearing them down');
+      process.emit('SIGINT', 'SIGINT');
+      expect(controller.signal.aborted).toBe(true);
+    } finally {
+      uninstall();
+    }
   });
 });
 
