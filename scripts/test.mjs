@@ -24,7 +24,9 @@ function phase(name, fn) {
 }
 
 ensureInstalled();
-phase('lint', () => pnpm(['exec', 'biome', 'ci', '.']));
+// Colours only on a terminal: CI logs stay readable.
+const colors = process.stdout.isTTY ? [] : ['--colors=off'];
+phase('lint', () => pnpm(['exec', 'biome', 'ci', ...colors, '.']));
 phase('build, typecheck, test', () =>
   pnpm([
     'exec',
