@@ -12,7 +12,7 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path';
 import type { ComposeCli } from './compose.js';
 import { ComposeProject } from './compose.js';
-import { DATABASE_ENGINES, DATABASE_SERVICE, EMULATORS, WEB_SERVICE } from './conventions.js';
+import { DATABASE_ENGINES, EMULATORS, WEB_SERVICE } from './conventions.js';
 import { inspectImage } from './docker.js';
 import { commandError, exec as defaultExec, type Exec, type ExecResult, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
@@ -304,7 +304,16 @@ export async function runCell(
   try {
     ctx.onPhase?.(cell, 'starting');
     startedAt = Date.now();
-    const dependencies = [DATABASE_SERVICE, ...(emulator ? [emulator.service] : [])];
+    // Everything but web that the cell's profiles enable: the database, the emulator and
+    // any one-off helper the compose file defines for it (e.g. creating the container).
+    const profiles = emulator ? [emulator.profile] : [];
+    const dependencies = Object.entries(build.config.services)
+      .filter(
+        ([name, service]) =>
+          name !== WEB_SERVICE &&
+          (!service.profiles?.length || service.profiles.some((p) => profiles.includes(p))),
+      )
+      .map(([name]) => name);
     check(
       'start',
       'starting the database and storage',

@@ -143,7 +143,15 @@ const cell = (storage: 'file' | 's3' = 'file'): Cell => ({
 const build = (): AppBuild => ({
   app: app(),
   image: 'divio-samples-harness/express:ch-test',
-  config: { services: { web: { build: '.', volumes: ['/src:/app'] }, database_default: {} } },
+  config: {
+    services: {
+      web: { build: '.', volumes: ['/src:/app'] },
+      database_default: {},
+      s3: { profiles: ['s3'] },
+      azurite: { profiles: ['azure'] },
+      azurite_init: { profiles: ['azure'] },
+    },
+  },
   buildSeconds: 42.5,
   imageBytes: 123456789,
   cmd: ['node', 'dist/server.js'],
@@ -183,6 +191,19 @@ describe('runCell', () => {
     const cellLog = readFileSync(result.logFile, 'utf8');
     expect(cellLog).toContain(
       `contract run --base-url http://127.0.0.1:${serverPort} --framework express --database pg --storage s3`,
+    );
+  });
+
+  it("starts every service the cell's profile enables, one-off helpers included", async () => {
+    const azure: Cell = {
+      app: app(),
+      database: 'postgres',
+      storage: 'azure',
+      id: 'express-postgres-azure',
+    };
+    expect((await runCell(azure, build(), context())).ok).toBe(true);
+    expect(composeCalls()[0]).toBe(
+      'compose --profile azure up -d --no-build database_default azurite azurite_init',
     );
   });
 
