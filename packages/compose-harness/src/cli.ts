@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CheckResult, checkCompose, checkDockerfile } from './check.js';
 import { ComposeNotFoundError, type ComposeProject, detectCompose } from './compose.js';
-import { engineReachable } from './docker.js';
+import { engineReachable, removeProjectByLabel } from './docker.js';
 import { exec } from './exec.js';
 import {
   ensureLocalImages,
@@ -43,7 +43,7 @@ const USAGE = `Usage:
                          [--json FILE] [--markdown FILE] [--ready-timeout SECONDS] [--keep-images]
   compose-harness matrix [filters] [--coverage minimal|full] [--json]
   compose-harness check  [--app NAME]
-  compose-harness clean
+  compose-harness clean  [--run RUN_ID]
 
 Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --storage ${STORAGES.join('|')}
   run       builds each app's image once, then per cell: starts the database and storage
@@ -54,7 +54,8 @@ Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --s
             --images local uses the divio-samples-local/* stand-ins (built when missing).
   matrix    the plan; with --json the GitHub Actions matrix ({"include": [...]}).
   check     static checks: Dockerfile lint and \`compose config\` of every app.
-  clean     removes containers, networks, volumes and images left by interrupted runs.
+  clean     removes containers, networks, volumes and images left by interrupted runs:
+            one run's with --run, else every run's (do not use while other runs are going).
 Options: --root DIR (the repository; default: the one this package is in).
 Environment: COMPOSE_HARNESS_COMPOSE="docker compose"|"docker-compose" forces the Compose CLI.`;
 
@@ -140,6 +141,7 @@ export async function main(argv: string[]): Promise<number> {
         'ready-timeout': { type: 'string' },
         'keep-images': { type: 'boolean' },
         root: { type: 'string' },
+        run: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -198,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
           keepImages: values['keep-images'] === true,
         });
       case 'clean':
-        return await cleanCommand();
+        return await cleanCommand(values.run as string | undefined);
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
@@ -343,7 +345,7 @@ async function runCommand(root: string, options: RunCommandOptions): Promise<num
 }
 
 /** Removes what interrupted runs left behind: compose projects named `ch-*` and harness images. */
-async function cleanCommand(): Promise<number> {
+async function cleanCommand(run: string | undefined): Promise<number> {
   const ps = await exec('docker', [
     'ps',
     '-a',
@@ -354,21 +356,12 @@ async function cleanCommand(): Promise<number> {
     console.error(`compose-harness: docker ps failed: ${ps.stderr.trim()}`);
     return 1;
   }
+  const prefix = run ? `${run}-` : 'ch-';
   const projects = [...new Set(ps.stdout.split('\n').map((l) => l.trim()))].filter((p) =>
-    p.startsWith('ch-'),
+    p.startsWith(prefix),
   );
   for (const project of projects) {
-    const filter = `label=com.docker.compose.project=${project}`;
-    for (const [kind, args] of [
-      ['container', ['ps', '-aq', '--filter', filter]],
-      ['network', ['network', 'ls', '-q', '--filter', filter]],
-      ['volume', ['volume', 'ls', '-q', '--filter', filter]],
-    ] as const) {
-      const ids = (await exec('docker', args)).stdout.split('\n').filter(Boolean);
-      if (ids.length === 0) continue;
-      const remove = kind === 'container' ? ['rm', '-f', '-v', ...ids] : [kind, 'rm', ...ids];
-      await exec('docker', remove);
-    }
+    await removeProjectByLabel(project);
     console.log(`removed project ${project}`);
   }
   const images = await exec('docker', [
@@ -378,7 +371,9 @@ async function cleanCommand(): Promise<number> {
     '{{.Repository}}:{{.Tag}}',
     'divio-samples-harness/*',
   ]);
-  const tags = images.stdout.split('\n').filter(Boolean);
+  const tags = images.stdout
+    .split('\n')
+    .filter((tag) => tag !== '' && (!run || tag.endsWith(`:${run}`)));
   if (tags.length > 0) {
     await exec('docker', ['image', 'rm', '-f', '--no-prune', ...tags]);
     console.log(`removed ${tags.length} harness image(s)`);

@@ -43,3 +43,26 @@ export async function removeImage(ref: string, exec: Exec = defaultExec): Promis
   // --no-prune keeps the untagged parent layers: the classic builder's cache for the next run.
   await exec('docker', ['image', 'rm', '--force', '--no-prune', ref], { timeoutMs: 60_000 });
 }
+
+/**
+ * Removes everything Docker labels as belonging to a compose project: containers (one-off
+ * ones included), then networks and volumes. The fallback when `compose down` fails (for
+ * example when a container was being created the moment a step was interrupted).
+ */
+export async function removeProjectByLabel(
+  project: string,
+  exec: Exec = defaultExec,
+): Promise<void> {
+  const filter = `label=com.docker.compose.project=${project}`;
+  const list = async (args: string[]) =>
+    (await exec('docker', args, { timeoutMs: 60_000 })).stdout.split('\n').filter(Boolean);
+  const containers = await list(['ps', '-aq', '--filter', filter]);
+  if (containers.length > 0)
+    await exec('docker', ['rm', '-f', '-v', ...containers], { timeoutMs: 120_000 });
+  const networks = await list(['network', 'ls', '-q', '--filter', filter]);
+  if (networks.length > 0)
+    await exec('docker', ['network', 'rm', ...networks], { timeoutMs: 60_000 });
+  const volumes = await list(['volume', 'ls', '-q', '--filter', filter]);
+  if (volumes.length > 0)
+    await exec('docker', ['volume', 'rm', '-f', ...volumes], { timeoutMs: 60_000 });
+}

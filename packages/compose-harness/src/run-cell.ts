@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import type { ComposeCli } from './compose.js';
 import { ComposeProject } from './compose.js';
 import { DATABASE_ENGINES, EMULATORS, WEB_SERVICE } from './conventions.js';
-import { inspectImage } from './docker.js';
+import { inspectImage, removeProjectByLabel } from './docker.js';
 import { commandError, exec as defaultExec, type Exec, type ExecResult, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
 import {
@@ -404,16 +404,27 @@ export async function runCell(
   return result;
 }
 
-/** `down -v --remove-orphans`: containers, networks and volumes of the project, never its images. */
+/**
+ * `down -v --remove-orphans`: containers, networks and volumes of the project, never its
+ * images. A failed `down` is retried once, then everything labelled with the project is
+ * removed directly, so an interrupted step never leaves a container behind.
+ */
 export async function teardown(project: ComposeProject, logFile?: string): Promise<ExecResult> {
-  const result = await project.run(['down', '-v', '--remove-orphans', '--timeout', '10'], {
-    timeoutMs: 3 * MINUTE,
-    ...(logFile ? { logFile } : {}),
-  });
+  const down = () =>
+    project.run(['down', '-v', '--remove-orphans', '--timeout', '10'], {
+      timeoutMs: 3 * MINUTE,
+      ...(logFile ? { logFile } : {}),
+    });
+  let result = await down();
+  if (result.code !== 0) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    result = await down();
+  }
   if (result.code !== 0) {
     process.stderr.write(
-      `warning: teardown of ${project.spec.name} failed:\n${tail(result.stderr, 10)}\n`,
+      `warning: ${project.spec.name}: compose down failed (${tail(result.stderr, 3)}); removing its containers, networks and volumes by label\n`,
     );
+    await removeProjectByLabel(project.spec.name);
   }
   return result;
 }

@@ -73,6 +73,7 @@ case "$1" in
   version) echo "docker-compose version 1.29.2";;
   config) cat ${dir.path}/config.yml;;
   build) [ -f ${dir.path}/fail-build ] && { echo "npm ERR! build broke" >&2; exit 1; }; exit 0;;
+  down) [ -f ${dir.path}/fail-down ] && { echo "No such container: cafe" >&2; exit 1; }; exit 0;;
   run) [ -f ${dir.path}/slow-run ] && exec sleep 30
        [ -f ${dir.path}/fail-run ] && { echo "migrate: connect ECONNREFUSED database_default:5432" >&2; exit 3; }; exit 0;;
   ps) echo cafe;;
@@ -87,6 +88,8 @@ exit 0`,
 case "$1 $2" in
   "image inspect") echo '{"Id":"sha256:abc","Size":123456789,"Config":{"Cmd":["node","dist/server.js"],"User":"node"}}';;
   "inspect --format") echo true;;
+  "ps -aq") echo c1;;
+  "volume ls") echo v1;;
 esac
 exit 0`,
   );
@@ -218,6 +221,20 @@ describe('runCell', () => {
     expect(composeCalls().slice(-2)).toEqual([
       'compose logs --no-color --tail=200',
       'compose down -v --remove-orphans --timeout 10',
+    ]);
+  });
+
+  it('when down fails twice, removes the project by label', async () => {
+    writeFileSync(join(dir.path, 'fail-down'), '');
+    await runCell(cell(), build(), context());
+    const calls = log();
+    expect(calls.filter((c) => c.includes(' down '))).toHaveLength(2);
+    expect(calls.slice(-5)).toEqual([
+      'docker ps -aq --filter label=com.docker.compose.project=ch-test-express-postgres-file',
+      'docker rm -f -v c1',
+      'docker network ls -q --filter label=com.docker.compose.project=ch-test-express-postgres-file',
+      'docker volume ls -q --filter label=com.docker.compose.project=ch-test-express-postgres-file',
+      'docker volume rm -f v1',
     ]);
   });
 
