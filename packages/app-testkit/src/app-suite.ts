@@ -1,0 +1,146 @@
+// Behaviour the shared contract does not pin down, the same in every sample app: the request
+// log line, 405 with Allow, conditional GETs, HEAD, static caching, migrations in the local
+// stage and an upload the client abandons.
+
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contractEnv } from '@divio-samples/contract-tests';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppUnderTest, displayName, type StartedServer } from './types.js';
+
+/** `<Framework> app`: the app started in-process on SQLite and local files (STAGE=local). */
+export function defineAppSuite(app: Pick<AppUnderTest, 'framework' | 'startServer'>): void {
+  let scratch: string;
+  let server: StartedServer;
+  const lines: string[] = [];
+  const https = { 'x-forwarded-proto': 'https' };
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), `${app.framework}-app-`));
+    server = await app.startServer(
+      {
+        ...contractEnv,
+        STAGE: 'local',
+        DATABASE_URL: `sqlite:///${join(scratch, 'db.sqlite3')}`,
+        DEFAULT_STORAGE_DSN: `file://${join(scratch, 'media')}/?url=%2Fmedia%2F`,
+      },
+      { port: 0, host: '127.0.0.1', logDestination: { write: (line: string) => lines.push(line) } },
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function upload(name: string, body: string, type: string) {
+    const form = new FormData();
+    form.append('file', new Blob([body], { type }), name);
+    const res = await fetch(`${server.url}/api/media`, {
+      method: 'POST',
+      body: form,
+      headers: https,
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; url: string; key: string };
+  }
+
+  describe(`${displayName(app.framework)} app`, () => {
+    it('logs one JSON line per request with the request id, without credentials', async () => {
+      lines.length = 0;
+      await fetch(`${server.url}/api/info?token=abc`, {
+        headers: { ...https, 'x-request-id': 'trace-42', authorization: 'Bearer top-secret' },
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.reqId === 'trace-42');
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toMatchObject({
+        app: app.framework,
+        method: 'GET',
+        url: '/api/info',
+        status: 200,
+      });
+      expect(lines.join('\n')).not.toContain('top-secret');
+    });
+
+    it('answers 405 with Allow for a known path and another method', async () => {
+      const res = await fetch(`${server.url}/api/media`, { method: 'PUT', headers: https });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
+      expect(await res.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+    });
+
+    it('serves content with ETag, 304 on If-None-Match, and HEAD without a body', async () => {
+      const media = await upload('note.txt', 'hello there', 'text/plain');
+      const first = await fetch(`${server.url}${media.url}`, { headers: https });
+      expect(first.status).toBe(200);
+      const etag = first.headers.get('etag');
+      expect(etag).toBeTruthy();
+      expect(await first.text()).toBe('hello there');
+      const again = await fetch(`${server.url}${media.url}`, {
+        headers: { ...https, 'if-none-match': etag ?? '' },
+      });
+      expect(again.status).toBe(304);
+      const head = await fetch(`${server.url}${media.url}`, { method: 'HEAD', headers: https });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe('11');
+      expect(await head.text()).toBe('');
+    });
+
+    it('serves the fingerprinted stylesheet for a year; unknown assets are JSON 404s', async () => {
+      const page = await (await fetch(`${server.url}/`, { headers: https })).text();
+      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(page)?.[1] ?? '';
+      expect(href).toMatch(/^\/static\/app\.css\?v=[0-9a-f]{12}$/);
+      const css = await fetch(`${server.url}${href}`, { headers: https });
+      expect(css.status).toBe(200);
+      expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+      const missing = await fetch(`${server.url}/static/nope.css`, { headers: https });
+      expect(missing.status).toBe(404);
+      expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
+    });
+
+    it('migrated by itself in the local stage', async () => {
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(await ready.json()).toMatchObject({
+        status: 'ok',
+        checks: { migrations: { ok: true } },
+      });
+    });
+
+    it('a client that disconnects mid-upload leaves neither row nor file', async () => {
+      const listed = async () =>
+        (
+          (await (await fetch(`${server.url}/api/media?limit=100`, { headers: https })).json()) as {
+            items: unknown[];
+          }
+        ).items.length;
+      const files = async () =>
+        (await readdir(join(scratch, 'media'), { recursive: true })).filter(
+          (f) => !String(f).startsWith('.tmp'),
+        );
+      const rowsBefore = await listed();
+      const filesBefore = await files();
+
+      const boundary = 'abort-test';
+      const req = request(`${server.url}/api/media`, {
+        method: 'POST',
+        headers: { ...https, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      });
+      req.on('error', () => {});
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="partial.bin"\r\n\r\n`,
+      );
+      req.write(Buffer.alloc(256 * 1024, 1));
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 300));
+
+      expect(await listed()).toBe(rowsBefore);
+      expect(await files()).toEqual(filesBefore);
+      const health = await fetch(`${server.url}/readyz`);
+      expect(health.status).toBe(200);
+    });
+  });
+}
