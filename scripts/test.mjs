@@ -4,7 +4,7 @@
 //   1. install the workspace from the frozen lockfile (if not installed yet);
 //   2. lint and format check (Biome), for the whole repository;
 //   3. build, typecheck and test every package and app (turbo, cached);
-//   4. the compose matrix, when a Docker engine is reachable (see packages/compose-harness);
+//   4. the compose matrix, when a Docker engine is reachable (see tooling/compose-harness);
 //   5. one summary line over every vitest run: "Tests: N passed, N failed, N skipped".
 //
 // Under CI=true a skipped test is a failure: a test skips only when a service it needs is
@@ -49,7 +49,7 @@ if (existsSync(extraPhases)) {
 // Every package's vitest writes .reports/vitest.json (turbo restores it on a cache hit).
 const totals = { passed: 0, failed: 0, skipped: 0, files: 0 };
 const perPackage = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'tooling', 'apps']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) {

@@ -1,4 +1,4 @@
-# Chromium for the browser tests (packages/contract-tests defineBrowserSuite): Debian's
+# Chromium for the browser tests (tooling/contract-tests defineBrowserSuite): Debian's
 # package, driven by playwright-core (`npx playwright install` cannot download here).
 # A second run does nothing. CHROMIUM_PATH points elsewhere when set.
 chromium_bin="${CHROMIUM_PATH:-/usr/bin/chromium}"

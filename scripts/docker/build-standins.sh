@@ -15,13 +15,13 @@
 # and Dockerfiles take them through variables (NODE_IMAGE, POSTGRES_IMAGE, ...).
 # An image is rebuilt only when the sha256 of its build context, its pinned versions and its
 # base image's id differ from the label org.divio-samples.standin.hash on the existing image.
-# Material: packages/compose-harness/images/<name>/. Needs root for debootstrap (first build).
+# Material: tooling/compose-harness/images/<name>/. Needs root for debootstrap (first build).
 # Environment: STANDINS_CACHE (downloads; default ~/.cache/divio-samples-standins),
 # DEBIAN_MIRROR, HOST_CA_BUNDLE, NODE_VERSION, NPM_VERSION, COREPACK_VERSION.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-IMAGES_DIR=$ROOT/packages/compose-harness/images
+IMAGES_DIR=$ROOT/tooling/compose-harness/images
 NS=divio-samples-local
 LABEL=org.divio-samples.standin.hash
 

@@ -1,4 +1,4 @@
-// Upload throughput and the server's peak memory (see packages/app-testkit/src/bench.ts).
+// Upload throughput and the server's peak memory (see tooling/app-testkit/src/bench.ts).
 //   npm run build && node bench/upload.mjs [MiB, default 256]
 import { fileURLToPath } from 'node:url';
 import { runUploadBench } from '@divio-samples/app-testkit/bench';

@@ -115,7 +115,7 @@ describe('contract-tests run (built CLI)', () => {
   beforeAll(async () => {
     // turbo builds before it tests; a bare `vitest run` needs `npm run build` first.
     if (!built)
-      throw new Error('dist/cli.js is missing: run `npm run build` in packages/contract-tests');
+      throw new Error('dist/cli.js is missing: run `npm run build` in tooling/contract-tests');
     dir = await mkdtemp(join(tmpdir(), 'contract-cli-'));
     // Healthy probes, and a JSON 404 for everything else: far from the contract.
     server = createServer((req, res) => {

@@ -89,7 +89,7 @@ function positiveInt(value: string | undefined, flag: string, fallback: number):
   return n;
 }
 
-/** The repository this package lives in (packages/compose-harness/dist/cli.js -> ../../..). */
+/** The repository this package lives in (tooling/compose-harness/dist/cli.js -> ../../..). */
 function defaultRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 }
