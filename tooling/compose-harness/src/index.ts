@@ -2,7 +2,7 @@
 export { type CheckResult, checkCompose, checkDockerfile } from './check.js';
 export { type ComposeCli, ComposeProject, composeArgs, detectCompose } from './compose.js';
 export * from './conventions.js';
-export { type LintFinding, lintDockerfile, parseDockerfile } from './docker-lint.js';
+export { type LintFinding, lintDockerfile } from './docker-lint.js';
 export { type ImageSource, imageVariables, LOCAL_IMAGES } from './images.js';
 export {
   type AppManifest,
