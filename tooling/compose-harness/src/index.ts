@@ -10,6 +10,7 @@ export {
   type DatabaseKind,
   loadManifest,
   loadManifests,
+  MANIFEST_SCHEMA_PATH,
   ManifestError,
   parseManifest,
   STORAGES,
