@@ -10,7 +10,7 @@ import {
   type StartedServer,
   serveNodeHandler,
 } from '@divio-samples/app-core';
-import { createApp } from './app.js';
+import { createApp } from './app.ts';
 
 export type { ListenOptions, StartedServer } from '@divio-samples/app-core';
 

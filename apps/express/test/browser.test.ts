@@ -2,6 +2,6 @@
 // playwright-core) opens `/`, uploads an image through the form and sees it in the list.
 // Without Chromium it skips and says so; under CI=true that is a failure.
 import { defineBrowserCell } from '@divio-samples/app-testkit';
-import { app } from './subject.js';
+import { app } from './subject.ts';
 
 defineBrowserCell(app);

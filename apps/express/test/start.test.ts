@@ -11,7 +11,7 @@ import {
   waitForOk,
 } from '@divio-samples/app-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { app } from './subject.js';
+import { app } from './subject.ts';
 
 const repoRoot = join(app.appDir, '..', '..');
 

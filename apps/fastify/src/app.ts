@@ -22,12 +22,12 @@ import {
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import errors, { sendError } from './plugins/errors.js';
-import health from './plugins/health.js';
-import mediaRoutes from './plugins/media.js';
-import pages from './plugins/pages.js';
-import security, { applyResponseHeaders, RequestLogController } from './plugins/security.js';
-import { sharedSchemas } from './schemas.js';
+import errors, { sendError } from './plugins/errors.ts';
+import health from './plugins/health.ts';
+import mediaRoutes from './plugins/media.ts';
+import pages from './plugins/pages.ts';
+import security, { applyResponseHeaders, RequestLogController } from './plugins/security.ts';
+import { sharedSchemas } from './schemas.ts';
 
 /** The app's Fastify instance (its logger is app-core's pino logger). */
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, Logger>;

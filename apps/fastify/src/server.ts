@@ -14,7 +14,7 @@ import {
   type StartedServer as NodeStartedServer,
   startupFailure,
 } from '@divio-samples/app-core';
-import { type App, createApp } from './app.js';
+import { type App, createApp } from './app.ts';
 
 export type { ListenOptions } from '@divio-samples/app-core';
 

@@ -13,7 +13,7 @@ import {
 } from '@divio-samples/app-core';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { unsupportedMediaType } from './plugins/errors.js';
+import { unsupportedMediaType } from './plugins/errors.ts';
 
 /** The form field that holds the file; other parts are read and ignored. */
 export const FILE_FIELD = 'file';

@@ -21,7 +21,7 @@ import {
 } from '@divio-samples/contract-tests';
 import { canConnect } from '@divio-samples/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { handleShutdown, type StartedServer, startServer } from '../src/server.js';
+import { handleShutdown, type StartedServer, startServer } from '../src/server.ts';
 
 interface App {
   started: StartedServer;

@@ -1,7 +1,7 @@
 // The contract (docs/contract.md) on the object-store backends, through their emulators:
 // S3 (s3rver) and Azure Blob (Azurite), each on PostgreSQL and on MariaDB.
 import { defineContractCells } from '@divio-samples/app-testkit';
-import { app } from './subject.js';
+import { app } from './subject.ts';
 
 await defineContractCells(app, [
   ['pg', 's3'],

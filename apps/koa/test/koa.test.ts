@@ -20,7 +20,7 @@ import {
   multipartBody,
 } from '@divio-samples/contract-tests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedServer, startServer } from '../src/server.js';
+import { type StartedServer, startServer } from '../src/server.ts';
 
 interface App {
   started: StartedServer;

@@ -1,5 +1,6 @@
 // `divio-env check [--env-file FILE]... [--json]`
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { parseEnvFile } from './env-file.js';
 import { DivioEnvError } from './errors.js';
 import { toPublicJson } from './public-json.js';
@@ -21,6 +22,21 @@ Options:
 
 Exit status: 0 valid, 1 invalid configuration, 2 usage error or unreadable file.`;
 
+/** Node's own parser: `--env-file FILE` and `--env-file=FILE`, repeatable; strict, so an
+ * unknown option or an `--env-file` without its file is an error. */
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      'env-file': { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
 export interface CliIo {
   env?: EnvSource;
   cwd?: string;
@@ -31,37 +47,40 @@ export interface CliIo {
 export async function main(argv: readonly string[], io: CliIo = {}): Promise<number> {
   const out = io.stdout ?? ((text: string) => process.stdout.write(text));
   const err = io.stderr ?? ((text: string) => process.stderr.write(text));
-  const [command, ...rest] = argv;
-  if (command === '-h' || command === '--help' || command === 'help') {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    // parseArgs' own errors (unknown option, option without its value) are usage errors.
+    // Its first sentence names the problem; the hints after it (`-- "--x"` for positionals)
+    // do not apply to this CLI.
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (!code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    const problem = (error as Error).message.split(/\.\s/)[0];
+    err(`divio-env: ${problem}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (values.help || command === 'help') {
     out(`${USAGE}\n`);
     return 0;
   }
-  if (command !== 'check') {
-    err(
-      `divio-env: ${command === undefined ? 'missing command' : `unknown command "${command}"`}\n\n${USAGE}\n`,
-    );
+  if (command !== 'check' || extra.length > 0) {
+    const problem =
+      command === undefined
+        ? 'missing command'
+        : command !== 'check'
+          ? `unknown command "${command}"`
+          : `unexpected argument "${extra[0]}"`;
+    err(`divio-env: ${problem}\n\n${USAGE}\n`);
     return 2;
   }
-  const envFiles: string[] = [];
-  let json = false;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string;
-    if (arg === '-h' || arg === '--help') {
-      out(`${USAGE}\n`);
-      return 0;
-    } else if (arg === '--json') {
-      json = true;
-    } else if (arg === '--env-file' || arg.startsWith('--env-file=')) {
-      const file = arg === '--env-file' ? rest[++i] : arg.slice('--env-file='.length);
-      if (file === undefined || file === '') {
-        err(`divio-env: --env-file needs a file name\n\n${USAGE}\n`);
-        return 2;
-      }
-      envFiles.push(file);
-    } else {
-      err(`divio-env: unknown option "${arg}"\n\n${USAGE}\n`);
-      return 2;
-    }
+  const envFiles = values['env-file'] ?? [];
+  const json = values.json ?? false;
+  if (envFiles.includes('')) {
+    err(`divio-env: --env-file needs a file name\n\n${USAGE}\n`);
+    return 2;
   }
 
   const processEnv = io.env ?? process.env;

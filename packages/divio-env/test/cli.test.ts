@@ -187,6 +187,22 @@ describe('divio-env check', () => {
     },
   );
 
+  it.each([
+    [['check', '--env-file='], /--env-file needs a file name/],
+    [['check', '--env-file', '--json'], /Option '--env-file[^']*' argument is ambiguous\n/],
+    [['check', '--bogus'], /Unknown option '--bogus'\n/],
+    [['check', 'extra'], /unexpected argument "extra"/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [[], /missing command/],
+  ])('%j: the usage error names the problem (main, in-process)', async (args, message) => {
+    // In-process: Node itself would intercept some of these `--env-file` forms (README).
+    const errors: string[] = [];
+    const status = await main(args, { env: {}, stdout: () => {}, stderr: (t) => errors.push(t) });
+    expect(status).toBe(2);
+    expect(errors.join('')).toMatch(message);
+    expect(errors.join('')).toMatch(/Usage: divio-env check/);
+  });
+
   it('works as `pnpm exec divio-env check` from the workspace root', () => {
     const root = join(pkg, '..', '..');
     const linked = join(root, 'node_modules', '.bin', 'divio-env');

@@ -1,18 +1,20 @@
-// Static checks of every app, with no engine needed: its Dockerfile passes the lint, and
+// Static checks of every app, with no engine needed: its Dockerfile passes the lint,
 // Compose accepts its docker-compose.yml (with every profile) and it follows the harness's
-// conventions (checkComposeConfig).
+// conventions (checkComposeConfig), and its copies of the per-app files have not drifted
+// from the other apps' (drift.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type ComposeCli, ComposeProject } from './compose.js';
 import { EMULATORS } from './conventions.js';
 import { lintDockerfile } from './docker-lint.js';
+import { checkDrift } from './drift.js';
 import { exec as defaultExec, type Exec, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
 import { checkComposeConfig, parseComposeConfig } from './override.js';
 
 export interface CheckResult {
   app: string;
-  check: 'dockerfile' | 'compose';
+  check: 'dockerfile' | 'compose' | 'drift';
   ok: boolean;
   problems: string[];
   warnings: string[];
@@ -37,6 +39,15 @@ export function checkDockerfile(app: AppManifest, root: string): CheckResult {
     problems: findings.map((f) => `${source}:${f.line} [${f.rule}] ${f.message}`),
     warnings: [],
   };
+}
+
+/** The drift check of every app (compared with the first app by name), one result each. */
+export function checkDrifts(apps: readonly AppManifest[], root: string): CheckResult[] {
+  const findings = checkDrift(apps, root);
+  return apps.map((app) => {
+    const problems = findings.filter((f) => f.app === app.name).map((f) => f.message);
+    return { app: app.name, check: 'drift', ok: problems.length === 0, problems, warnings: [] };
+  });
 }
 
 export async function checkCompose(

@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type CheckResult, checkCompose, checkDockerfile } from './check.js';
+import { type CheckResult, checkCompose, checkDockerfile, checkDrifts } from './check.js';
 import { ComposeNotFoundError, type ComposeProject, detectCompose } from './compose.js';
 import { engineReachable, removeProjectByLabel } from './docker.js';
 import { exec } from './exec.js';
@@ -53,7 +53,7 @@ Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --s
             with each database and each storage at least once.
             --images local uses the divio-samples-local/* stand-ins (built when missing).
   matrix    the plan; with --json the GitHub Actions matrix ({"include": [...]}).
-  check     static checks: Dockerfile lint and \`compose config\` of every app.
+  check     static checks: Dockerfile lint, \`compose config\` and drift of the per-app copies.
   clean     removes containers, networks, volumes and images left by interrupted runs:
             one run's with --run, else every run's (do not use while other runs are going).
 Options: --root DIR (the repository; default: the one this package is in).
@@ -233,8 +233,11 @@ function printCheck(result: CheckResult): void {
 }
 
 async function checkCommand(root: string, apps: string[]): Promise<number> {
-  const manifests = loadManifests(root).filter((m) => apps.length === 0 || apps.includes(m.name));
+  const all = loadManifests(root);
+  const manifests = all.filter((m) => apps.length === 0 || apps.includes(m.name));
   const results: CheckResult[] = manifests.map((app) => checkDockerfile(app, root));
+  // Drift compares every app with the others, whatever --app selects.
+  results.push(...checkDrifts(all, root).filter((r) => manifests.some((m) => m.name === r.app)));
   const cli = await detectCompose();
   for (const app of manifests) results.push(await checkCompose(app, root, cli));
   results.sort((a, b) => a.app.localeCompare(b.app) || a.check.localeCompare(b.check));

@@ -11,120 +11,110 @@
 //   expose-port          EXPOSE of the app's port (80)
 //   healthcheck          a HEALTHCHECK in the final stage
 //
-// The parser follows the Dockerfile reference for what these rules need: parser
-// directives, comments, `\` line continuations, JSON (exec) and shell forms, and stages.
-
-export interface Instruction {
-  keyword: string;
-  /** The arguments as written, continuation lines joined. */
-  args: string;
-  /** 1-based line of the instruction's first line. */
-  line: number;
-}
-
-export interface Stage {
-  from: Instruction;
-  /** The base image reference as written (`${NODE_IMAGE}`, `build`, `node:24`). */
-  base: string;
-  name?: string;
-  instructions: Instruction[];
-}
-
-export interface ParsedDockerfile {
-  /** ARGs before the first FROM, with their defaults (undefined when none). */
-  globalArgs: Map<string, string | undefined>;
-  stages: Stage[];
-}
+// Parsing (parser directives, comments, line continuations, flags, stages, variables, image
+// references) is dockerfile-ast's, the parser behind the Docker language server; only the
+// rules are this project's.
+import {
+  type Dockerfile,
+  DockerfileParser,
+  type From,
+  Healthcheck,
+  type Instruction,
+  type Variable,
+} from 'dockerfile-ast';
 
 export interface LintFinding {
   rule: string;
+  /** 1-based line of the instruction (or of the final stage's FROM when one is missing). */
   line: number;
   message: string;
 }
 
-export function parseDockerfile(text: string): ParsedDockerfile {
-  const lines = text.split(/\r?\n/);
-  let escapeChar = '\\';
-  const instructions: Instruction[] = [];
-  let index = 0;
-  // Parser directives: `# directive=value` lines at the very top.
-  while (index < lines.length) {
-    const match = /^#\s*([a-zA-Z]+)\s*=\s*(\S+)\s*$/.exec(lines[index] ?? '');
-    if (!match) break;
-    if (match[1]?.toLowerCase() === 'escape' && (match[2] === '`' || match[2] === '\\'))
-      escapeChar = match[2];
-    index++;
-  }
-  for (; index < lines.length; index++) {
-    const first = lines[index] ?? '';
-    const trimmed = first.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const start = index + 1;
-    let joined = '';
-    let current = first;
-    for (;;) {
-      const body = current.replace(/\s+$/, '');
-      if (body.endsWith(escapeChar)) {
-        joined += `${body.slice(0, -1)} `;
-        // Continuation: skip comment and empty lines inside it.
-        index++;
-        while (index < lines.length && /^\s*(#.*)?$/.test(lines[index] ?? '')) index++;
-        if (index >= lines.length) break;
-        current = lines[index] ?? '';
-      } else {
-        joined += body;
-        break;
-      }
-    }
-    const match = /^\s*(\S+)\s*(.*)$/s.exec(joined);
-    if (!match) continue;
-    instructions.push({
-      keyword: (match[1] ?? '').toUpperCase(),
-      args: (match[2] ?? '').trim(),
-      line: start,
-    });
-  }
+interface Stage {
+  from: From;
+  instructions: Instruction[];
+}
 
-  const globalArgs = new Map<string, string | undefined>();
+/** 1-based line of an instruction's first line. */
+const lineOf = (instruction: Instruction): number => instruction.getRange().start.line + 1;
+
+/** The stages in order, each with the instructions after its FROM. */
+function stagesOf(dockerfile: Dockerfile): Stage[] {
   const stages: Stage[] = [];
-  for (const instruction of instructions) {
-    if (instruction.keyword === 'FROM') {
-      const words = instruction.args.split(/\s+/).filter((w) => !w.startsWith('--'));
-      const base = words[0] ?? '';
-      const name =
-        words.length >= 3 && words[1]?.toUpperCase() === 'AS' ? words[2]?.toLowerCase() : undefined;
-      stages.push({ from: instruction, base, ...(name ? { name } : {}), instructions: [] });
-    } else if (stages.length === 0) {
-      if (instruction.keyword === 'ARG') {
-        for (const [key, value] of parseArgs(instruction.args)) globalArgs.set(key, value);
-      }
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') {
+      stages.push({ from: instruction as From, instructions: [] });
     } else {
-      stages[stages.length - 1]?.instructions.push(instruction);
+      stages.at(-1)?.instructions.push(instruction);
     }
   }
-  return { globalArgs, stages };
+  return stages;
 }
 
-function unquote(value: string): string {
-  if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.at(-1) === value[0]) {
-    return value.slice(1, -1);
+/** The ARGs before the first FROM with their defaults (undefined when none). */
+function globalArgsOf(dockerfile: Dockerfile): Map<string, string | undefined> {
+  const args = new Map<string, string | undefined>();
+  for (const arg of dockerfile.getInitialARGs()) {
+    for (const property of arg.getProperties()) {
+      args.set(property.getName(), property.getValue() ?? undefined);
+    }
   }
-  return value;
+  return args;
 }
 
-/** `ARG A=1 B` -> [['A', '1'], ['B', undefined]] */
-function parseArgs(args: string): Array<[string, string | undefined]> {
-  const out: Array<[string, string | undefined]> = [];
-  for (const word of args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []) {
-    const eq = word.indexOf('=');
-    if (eq === -1) out.push([word, undefined]);
-    else out.push([word.slice(0, eq), unquote(word.slice(eq + 1))]);
+/** The variables used in a FROM's image reference (not in its flags), left to right. */
+function imageVariables(from: From): Variable[] {
+  const range = from.getImageRange();
+  if (!range) return [];
+  return from.getVariables().filter((v) => {
+    const { start, end } = v.getRange();
+    return (
+      start.line === range.start.line &&
+      start.character >= range.start.character &&
+      end.character <= range.end.character
+    );
+  });
+}
+
+/**
+ * The base image of a FROM with its variables replaced by the global ARG defaults (or
+ * their `${X:-default}`), or the first variable that has neither.
+ */
+function resolveImage(
+  from: From,
+  globalArgs: Map<string, string | undefined>,
+): { resolved: string } | { missing: string } {
+  let resolved = from.getImage() ?? '';
+  const offset = from.getImageRange()?.start.character ?? 0;
+  // Right to left, so the offsets of the variables before stay valid.
+  for (const variable of imageVariables(from).reverse()) {
+    const name = variable.getName();
+    const fallback =
+      variable.getModifier() === '-'
+        ? (variable.getSubstitutionParameter() ?? undefined)
+        : undefined;
+    const value = globalArgs.get(name) ?? fallback;
+    if (value === undefined) return { missing: name };
+    const { start, end } = variable.getRange();
+    resolved =
+      resolved.slice(0, start.character - offset) + value + resolved.slice(end.character - offset);
   }
-  return out;
+  return { resolved };
 }
 
-/** Exec form: a JSON array of strings. */
-export function execForm(args: string): string[] | undefined {
+/** Whether an image reference names a tag other than `latest`, or a digest. */
+export function isTaggedReference(reference: string): boolean {
+  const from = DockerfileParser.parse(`FROM ${reference}`).getFROMs()[0];
+  const tag = from?.getImageTag();
+  return Boolean(from?.getImageDigest()) || (Boolean(tag) && tag !== 'latest');
+}
+
+/**
+ * Exec form: the arguments are a JSON array of strings. Anything else, malformed JSON
+ * included, is shell form, as Docker decides it.
+ */
+function execForm(instruction: Instruction): string[] | undefined {
+  const args = instruction.getArgumentsContent() ?? '';
   if (!args.startsWith('[')) return undefined;
   try {
     const value: unknown = JSON.parse(args);
@@ -135,29 +125,17 @@ export function execForm(args: string): string[] | undefined {
   return undefined;
 }
 
-const VARIABLE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-
-/** Whether an image reference names a tag or digest other than `latest`. */
-export function isTaggedReference(reference: string): boolean {
-  if (reference.includes('@sha256:')) return true;
-  const lastSegment = reference.split('/').pop() ?? '';
-  const colon = lastSegment.lastIndexOf(':');
-  if (colon === -1) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag !== '' && tag !== 'latest';
-}
-
 const INIT_WRAPPERS = new Set(['tini', 'dumb-init', 'docker-init', 'docker-entrypoint.sh']);
 
 /** The final stage and the stages it builds on (`FROM build AS runtime` -> [runtime, build]). */
-function stageChain(parsed: ParsedDockerfile): Stage[] {
+function stageChain(stages: Stage[]): Stage[] {
   const chain: Stage[] = [];
-  let stage = parsed.stages.at(-1);
+  let stage = stages.at(-1);
   while (stage && !chain.includes(stage)) {
     chain.push(stage);
-    const base = stage.base.toLowerCase();
-    const index = parsed.stages.indexOf(stage);
-    stage = parsed.stages.slice(0, index).find((s) => s.name === base);
+    const base = (stage.from.getImage() ?? '').toLowerCase();
+    const index = stages.indexOf(stage);
+    stage = stages.slice(0, index).find((s) => s.from.getBuildStage()?.toLowerCase() === base);
   }
   return chain;
 }
@@ -165,75 +143,71 @@ function stageChain(parsed: ParsedDockerfile): Stage[] {
 /** The last instruction with this keyword that applies to the final stage. */
 function effective(chain: Stage[], keyword: string): Instruction | undefined {
   for (const stage of chain) {
-    const found = stage.instructions.filter((i) => i.keyword === keyword).at(-1);
+    const found = stage.instructions.filter((i) => i.getKeyword() === keyword).at(-1);
     if (found) return found;
   }
   return undefined;
 }
 
+/** `"node"` and `'node'` name the user `node`. */
+const unquote = (value: string): string => value.replace(/^(["'])(.*)\1$/, '$2');
+
 export function lintDockerfile(text: string, options: { port?: number } = {}): LintFinding[] {
   const port = options.port ?? 80;
-  const parsed = parseDockerfile(text);
+  const dockerfile = DockerfileParser.parse(text);
+  const stages = stagesOf(dockerfile);
+  const globalArgs = globalArgsOf(dockerfile);
   const findings: LintFinding[] = [];
   const add = (rule: string, line: number, message: string) =>
     findings.push({ rule, line, message });
-  if (parsed.stages.length === 0) {
+  if (stages.length === 0) {
     add('base-from-arg', 1, 'no FROM instruction');
     return findings;
   }
 
   const stageNames = new Set<string>();
-  for (const stage of parsed.stages) {
-    const base = stage.base;
+  for (const { from } of stages) {
+    const base = from.getImage() ?? '';
+    const name = from.getBuildStage()?.toLowerCase();
     if (stageNames.has(base.toLowerCase()) || base === 'scratch') {
-      if (stage.name) stageNames.add(stage.name);
+      if (name) stageNames.add(name);
       continue;
     }
-    const variables = [...base.matchAll(VARIABLE)];
-    if (variables.length === 0) {
+    const line = lineOf(from);
+    const result = resolveImage(from, globalArgs);
+    if (imageVariables(from).length === 0) {
       add(
         'base-from-arg',
-        stage.from.line,
+        line,
         `FROM ${base}: name the base image through a global ARG with a tagged default (ARG NODE_IMAGE=node:24-bookworm-slim, FROM \${NODE_IMAGE})`,
       );
-    } else {
-      let missing: string | undefined;
-      const resolved = base.replace(
-        VARIABLE,
-        (_all, braced?: string, fallback?: string, bare?: string) => {
-          const name = (braced ?? bare) as string;
-          const value = parsed.globalArgs.get(name) ?? fallback;
-          if (value === undefined) missing = name;
-          return value ?? '';
-        },
+    } else if ('missing' in result) {
+      add(
+        'base-from-arg',
+        line,
+        `FROM ${base}: ${result.missing} needs a global ARG (before the first FROM) with a default`,
       );
-      if (missing) {
-        add(
-          'base-from-arg',
-          stage.from.line,
-          `FROM ${base}: ${missing} needs a global ARG (before the first FROM) with a default`,
-        );
-      } else if (!isTaggedReference(resolved)) {
-        add(
-          'base-from-arg',
-          stage.from.line,
-          `FROM ${base}: the default "${resolved}" must carry a tag (not latest) or digest`,
-        );
-      }
+    } else if (!isTaggedReference(result.resolved)) {
+      add(
+        'base-from-arg',
+        line,
+        `FROM ${base}: the default "${result.resolved}" must carry a tag (not latest) or digest`,
+      );
     }
-    if (stage.name) stageNames.add(stage.name);
+    if (name) stageNames.add(name);
   }
 
-  const chain = stageChain(parsed);
+  const chain = stageChain(stages);
   const final = chain[0] as Stage;
-  const finalLine = final.from.line;
+  const finalLine = lineOf(final.from);
 
   const user = effective(chain, 'USER');
-  const userName = user ? unquote(user.args).split(':')[0] : undefined;
-  if (!user || userName === undefined) {
+  const userArgs = user?.getArgumentsContent() ?? '';
+  const userName = unquote(userArgs).split(':')[0];
+  if (!user) {
     add('non-root-user', finalLine, 'the final stage runs as root: add USER (e.g. USER node)');
   } else if (userName === 'root' || userName === '0' || userName === '') {
-    add('non-root-user', user.line, `USER ${user.args}: the final stage must not run as root`);
+    add('non-root-user', lineOf(user), `USER ${userArgs}: the final stage must not run as root`);
   }
 
   const cmd = effective(chain, 'CMD');
@@ -243,17 +217,17 @@ export function lintDockerfile(text: string, options: { port?: number } = {}): L
       finalLine,
       'the final stage has no CMD (e.g. CMD ["node", "dist/server.js"])',
     );
-  else if (!execForm(cmd.args)?.length) {
+  else if (!execForm(cmd)?.length) {
     add(
       'cmd-exec-form',
-      cmd.line,
-      `CMD ${cmd.args}: use the exec form, a JSON array (CMD ["node", "dist/server.js"])`,
+      lineOf(cmd),
+      `CMD ${cmd.getArgumentsContent() ?? ''}: use the exec form, a JSON array (CMD ["node", "dist/server.js"])`,
     );
   }
 
   const entrypoint = effective(chain, 'ENTRYPOINT');
   if (entrypoint) {
-    const form = execForm(entrypoint.args);
+    const form = execForm(entrypoint);
     const program = form?.[0]?.split('/').pop();
     const onlyFlags = form?.slice(1).every((arg) => arg.startsWith('-')) ?? false;
     if (form && form.length === 0) {
@@ -261,28 +235,33 @@ export function lintDockerfile(text: string, options: { port?: number } = {}): L
     } else if (!form || !program || !INIT_WRAPPERS.has(program) || !onlyFlags) {
       add(
         'no-server-entrypoint',
-        entrypoint.line,
-        `ENTRYPOINT ${entrypoint.args}: the server must start from CMD, so the platform can run the release command instead; only an init wrapper (tini, dumb-init) may be the ENTRYPOINT`,
+        lineOf(entrypoint),
+        `ENTRYPOINT ${entrypoint.getArgumentsContent() ?? ''}: the server must start from CMD, so the platform can run the release command instead; only an init wrapper (tini, dumb-init) may be the ENTRYPOINT`,
       );
     }
   }
 
   const exposed = chain
-    .flatMap((stage) => stage.instructions.filter((i) => i.keyword === 'EXPOSE'))
-    .flatMap((i) => i.args.split(/\s+/))
-    .map((p) => p.replace(/\/tcp$/i, ''));
+    .flatMap((stage) => stage.instructions.filter((i) => i.getKeyword() === 'EXPOSE'))
+    .flatMap((i) => i.getArguments().map((a) => a.getValue().replace(/\/tcp$/i, '')));
   if (!exposed.includes(String(port)))
     add('expose-port', finalLine, `the final stage must EXPOSE ${port}`);
 
   const healthcheck = effective(chain, 'HEALTHCHECK');
-  if (!healthcheck || /^NONE$/i.test(healthcheck.args)) {
+  const subcommand =
+    healthcheck instanceof Healthcheck ? healthcheck.getSubcommand()?.getValue().toUpperCase() : '';
+  if (!healthcheck || subcommand === 'NONE') {
     add(
       'healthcheck',
-      healthcheck?.line ?? finalLine,
+      healthcheck ? lineOf(healthcheck) : finalLine,
       'the final stage needs a HEALTHCHECK (e.g. CMD node -e "fetch(...)")',
     );
-  } else if (!/(^|\s)CMD(\s|$)/i.test(healthcheck.args)) {
-    add('healthcheck', healthcheck.line, `HEALTHCHECK ${healthcheck.args}: missing CMD`);
+  } else if (subcommand !== 'CMD') {
+    add(
+      'healthcheck',
+      lineOf(healthcheck),
+      `HEALTHCHECK ${healthcheck.getArgumentsContent() ?? ''}: missing CMD`,
+    );
   }
   return findings;
 }

@@ -1,8 +1,9 @@
 // The harness as a library: the CLI (src/cli.ts) is built from these pieces.
-export { type CheckResult, checkCompose, checkDockerfile } from './check.js';
+export { type CheckResult, checkCompose, checkDockerfile, checkDrifts } from './check.js';
 export { type ComposeCli, ComposeProject, composeArgs, detectCompose } from './compose.js';
 export * from './conventions.js';
-export { type LintFinding, lintDockerfile, parseDockerfile } from './docker-lint.js';
+export { type LintFinding, lintDockerfile } from './docker-lint.js';
+export { COPIED_FILES, type CopiedFile, checkDrift, type DriftFinding } from './drift.js';
 export { type ImageSource, imageVariables, LOCAL_IMAGES } from './images.js';
 export {
   type AppManifest,
@@ -10,6 +11,7 @@ export {
   type DatabaseKind,
   loadManifest,
   loadManifests,
+  MANIFEST_SCHEMA_PATH,
   ManifestError,
   parseManifest,
   STORAGES,

@@ -1,8 +1,11 @@
 // The app manifest, `apps/<name>/sample.json` (docs/contract.md, last section): what the
-// harness and the CI matrix need to know about each sample app. Validation is strict and
-// every error names the file and the field, so a typo never silently drops a cell.
+// harness and the CI matrix need to know about each sample app. It is validated against
+// its JSON Schema (sample.schema.json, next to this package's src/) with Ajv; every error
+// names the file and the field, so a typo never silently drops a cell.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 
 export const DATABASES = ['postgres', 'mysql'] as const;
 export const STORAGES = ['file', 's3', 'azure'] as const;
@@ -29,70 +32,59 @@ export class ManifestError extends Error {
   override name = 'ManifestError';
 }
 
-const KNOWN_KEYS = new Set([
-  '$schema',
-  'name',
-  'framework',
-  'port',
-  'health',
-  'release',
-  'databases',
-  'storage',
-]);
+/** The JSON Schema of sample.json, shipped beside src/ and dist/ (each app's `$schema`). */
+export const MANIFEST_SCHEMA_PATH = fileURLToPath(
+  new URL('../sample.schema.json', import.meta.url),
+);
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** sample.json as the schema guarantees it. */
+interface ManifestJson {
+  name: string;
+  framework: string;
+  port: number;
+  health: { liveness: string; readiness: string };
+  release: string[];
+  databases: DatabaseKind[];
+  storage: StorageKind[];
 }
 
-function nonEmptyString(value: unknown, field: string, source: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ManifestError(`${source}: "${field}" must be a non-empty string`);
-  }
-  return value;
-}
+// allErrors: every problem of a manifest at once; verbose: each error carries the value.
+const validate = new Ajv2020({ allErrors: true, verbose: true }).compile<ManifestJson>(
+  JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8')),
+);
 
-function subset<T extends string>(
-  value: unknown,
-  field: string,
-  allowed: readonly T[],
-  source: string,
-): T[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new ManifestError(
-      `${source}: "${field}" must be a non-empty array of ${allowed.map((a) => `"${a}"`).join(', ')}`,
+/** `/health/liveness` -> `health.liveness`, `/databases/1` -> `databases[1]`. */
+function fieldName(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce(
+      (out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out ? `${out}.${part}` : part),
+      '',
     );
-  }
-  const seen = new Set<T>();
-  for (const [index, item] of value.entries()) {
-    if (typeof item !== 'string' || !(allowed as readonly string[]).includes(item)) {
-      throw new ManifestError(
-        `${source}: "${field}[${index}]" is ${JSON.stringify(item)}; allowed: ${allowed.join(', ')}`,
-      );
-    }
-    if (seen.has(item as T)) {
-      throw new ManifestError(`${source}: "${field}" lists "${item}" twice`);
-    }
-    seen.add(item as T);
-  }
-  // Canonical order, so plans and matrices do not depend on how a manifest was written.
-  return allowed.filter((entry) => seen.has(entry));
 }
 
-function healthPath(value: unknown, field: string, source: string): string {
-  const path = nonEmptyString(value, field, source);
-  if (!path.startsWith('/') || /\s/.test(path)) {
-    throw new ManifestError(
-      `${source}: "${field}" must be a path starting with "/", got ${JSON.stringify(path)}`,
-    );
+/** One line per schema error, naming the field and, where it helps, the value. */
+function describe(error: ErrorObject): string {
+  const field = fieldName(error.instancePath);
+  const at = field ? `"${field}" ` : '';
+  switch (error.keyword) {
+    case 'required':
+      return `"${field ? `${field}.` : ''}${error.params.missingProperty}" is missing`;
+    case 'additionalProperties':
+      return `unknown field "${field ? `${field}.` : ''}${error.params.additionalProperty}"`;
+    case 'enum':
+      return `${at}is ${JSON.stringify(error.data)}; allowed: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+    default:
+      return `${at}${error.message ?? 'is invalid'}, got ${JSON.stringify(error.data)}`;
   }
-  return path;
 }
 
 /**
- * Validates one parsed manifest. `dirName` is the app's directory name, which the
- * manifest's `name` must equal (cell ids, image tags and `--app` use it).
+ * Validates one parsed manifest against sample.schema.json. `dirName` is the app's
+ * directory name, which the manifest's `name` must equal (cell ids, image tags and
+ * `--app` use it): the one rule a schema cannot state.
  */
 export function parseManifest(
   json: unknown,
@@ -100,57 +92,26 @@ export function parseManifest(
   dir: string,
   dirName: string,
 ): AppManifest {
-  if (!isRecord(json)) throw new ManifestError(`${source}: must hold a JSON object`);
-  for (const key of Object.keys(json)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new ManifestError(
-        `${source}: unknown field "${key}" (known: ${[...KNOWN_KEYS].filter((k) => k !== '$schema').join(', ')})`,
-      );
-    }
+  if (!validate(json)) {
+    const problems = (validate.errors ?? []).map(describe);
+    throw new ManifestError(`${source}: ${problems.join('; ')} (schema: sample.schema.json)`);
   }
-  const name = nonEmptyString(json.name, 'name', source);
-  if (!NAME.test(name)) {
+  if (json.name !== dirName) {
     throw new ManifestError(
-      `${source}: "name" must be lower-case letters, digits and "-" (at most 40), got ${JSON.stringify(name)}`,
+      `${source}: "name" is "${json.name}" but the app directory is "${dirName}"`,
     );
   }
-  if (name !== dirName) {
-    throw new ManifestError(`${source}: "name" is "${name}" but the app directory is "${dirName}"`);
-  }
-  const framework = nonEmptyString(json.framework, 'framework', source);
-  const port = json.port;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ManifestError(
-      `${source}: "port" must be an integer from 1 to 65535, got ${JSON.stringify(port)}`,
-    );
-  }
-  if (!isRecord(json.health)) {
-    throw new ManifestError(
-      `${source}: "health" must be an object with "liveness" and "readiness" paths`,
-    );
-  }
-  const health = {
-    liveness: healthPath(json.health.liveness, 'health.liveness', source),
-    readiness: healthPath(json.health.readiness, 'health.readiness', source),
-  };
-  const release = json.release;
-  if (
-    !Array.isArray(release) ||
-    release.length === 0 ||
-    !release.every((part) => typeof part === 'string' && part !== '')
-  ) {
-    throw new ManifestError(
-      `${source}: "release" must be a non-empty array of non-empty strings (exec form, e.g. ["node", "dist/migrate.js"])`,
-    );
-  }
+  // Canonical order, so plans and matrices do not depend on how a manifest was written.
+  const databases = DATABASES.filter((entry) => json.databases.includes(entry));
+  const storage = STORAGES.filter((entry) => json.storage.includes(entry));
   return Object.freeze({
-    name,
-    framework,
-    port,
-    health: Object.freeze(health),
-    release: Object.freeze([...(release as string[])]),
-    databases: Object.freeze(subset(json.databases, 'databases', DATABASES, source)),
-    storage: Object.freeze(subset(json.storage, 'storage', STORAGES, source)),
+    name: json.name,
+    framework: json.framework,
+    port: json.port,
+    health: Object.freeze({ liveness: json.health.liveness, readiness: json.health.readiness }),
+    release: Object.freeze([...json.release]),
+    databases: Object.freeze(databases),
+    storage: Object.freeze(storage),
     dir,
   });
 }

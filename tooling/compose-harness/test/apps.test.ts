@@ -1,12 +1,12 @@
 // Static checks of the real apps under apps/: each Dockerfile passes the lint, and
 // Compose accepts each docker-compose.yml and it follows the harness's conventions.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCompose, checkDockerfile } from '../src/check.js';
 import { detectCompose } from '../src/compose.js';
-import { loadManifests } from '../src/manifest.js';
+import { DATABASES, loadManifests, MANIFEST_SCHEMA_PATH, STORAGES } from '../src/manifest.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const manifests = loadManifests(root);
@@ -26,7 +26,18 @@ describe('the apps', () => {
     }
   });
 
+  it('the manifest schema allows exactly the databases and storages the harness knows', () => {
+    const schema = JSON.parse(readFileSync(MANIFEST_SCHEMA_PATH, 'utf8'));
+    expect(schema.properties.databases.items.enum).toEqual([...DATABASES]);
+    expect(schema.properties.storage.items.enum).toEqual([...STORAGES]);
+  });
+
   for (const app of manifests) {
+    it(`${app.name}: sample.json names the manifest schema by a path that exists`, () => {
+      const json = JSON.parse(readFileSync(join(app.dir, 'sample.json'), 'utf8'));
+      expect(resolve(app.dir, String(json.$schema))).toBe(MANIFEST_SCHEMA_PATH);
+    });
+
     it(`${app.name}: the Dockerfile passes the lint`, () => {
       const result = checkDockerfile(app, root);
       expect(result.problems).toEqual([]);

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  execForm,
-  isTaggedReference,
-  lintDockerfile,
-  parseDockerfile,
-} from '../src/docker-lint.js';
+import { isTaggedReference, lintDockerfile } from '../src/docker-lint.js';
 
 const good = readFileSync(join(import.meta.dirname, 'fixtures', 'good.Dockerfile'), 'utf8');
 const rules = (text: string) => lintDockerfile(text).map((f) => f.rule);
@@ -18,33 +13,56 @@ function variant(from: string | RegExp, to: string): string {
   return out;
 }
 
-describe('parseDockerfile', () => {
-  it('joins continuations, skips comments and records stages and global ARGs', () => {
-    const parsed = parseDockerfile(good);
-    expect(parsed.globalArgs.get('NODE_IMAGE')).toBe('node:24-bookworm-slim');
-    expect(parsed.stages.map((s) => [s.name, s.base])).toEqual([
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
-      ['build', '${NODE_IMAGE}'],
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
-      ['runtime', '${NODE_IMAGE}'],
+describe('parsing (dockerfile-ast) as the rules see it', () => {
+  it('reports the line where a continued instruction starts', () => {
+    // HEALTHCHECK spans lines 21-22 of the fixture, with flags before CMD.
+    const text = good.replace(
+      /HEALTHCHECK[\s\S]*?\n(?=CMD)/,
+      'HEALTHCHECK --interval=10s \\\n  NONE\n',
+    );
+    expect(lintDockerfile(text)).toEqual([
+      expect.objectContaining({ rule: 'healthcheck', line: 21 }),
     ]);
-    const run = parsed.stages[0]?.instructions.find((i) => i.args.startsWith('corepack'));
-    expect(run?.args).toBe('corepack enable   && pnpm fetch');
-    const healthcheck = parsed.stages[1]?.instructions.find((i) => i.keyword === 'HEALTHCHECK');
-    expect(healthcheck?.line).toBe(21);
-    expect(healthcheck?.args).toMatch(/^--interval=10s --timeout=3s\s+CMD \["node"/);
   });
 
-  it('honours the escape directive', () => {
-    const parsed = parseDockerfile('# escape=`\nFROM scratch\nRUN a `\n  b\n');
-    expect(parsed.stages[0]?.instructions[0]?.args).toBe('a    b');
+  it('honours the escape directive and skips comments inside continuations', () => {
+    const text = [
+      '# escape=`',
+      'ARG NODE_IMAGE=node:24-bookworm-slim',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
+      'FROM ${NODE_IMAGE}',
+      'USER `',
+      '  # the user, after a comment line',
+      '  root',
+      'EXPOSE 80',
+      'HEALTHCHECK CMD true',
+      'CMD ["node", `',
+      '  "dist/server.js"]',
+    ].join('\n');
+    expect(lintDockerfile(text)).toEqual([
+      expect.objectContaining({ rule: 'non-root-user', line: 4 }),
+    ]);
   });
 
-  it('reads exec form only from JSON arrays of strings', () => {
-    expect(execForm('["node", "x.js"]')).toEqual(['node', 'x.js']);
-    expect(execForm('node x.js')).toBeUndefined();
-    expect(execForm("['node']")).toBeUndefined();
-    expect(execForm('[1]')).toBeUndefined();
+  it('reads the image after FROM flags, and VAR:-default defaults', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
+    const from = 'FROM ${NODE_IMAGE}';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile syntax, not a template
+    const withFlagAndDefault = 'FROM --platform=$BUILDPLATFORM ${NODE_IMAGE:-node:24}';
+    const text = good
+      .replace('ARG NODE_IMAGE=node:24-bookworm-slim', 'ARG NODE_IMAGE')
+      .replaceAll(from, withFlagAndDefault);
+    expect(lintDockerfile(text)).toEqual([]);
+    expect(rules(text.replaceAll(':-node:24}', ':-node}'))).toEqual([
+      'base-from-arg',
+      'base-from-arg',
+    ]);
+  });
+
+  it('takes exec form only from a JSON array of strings', () => {
+    for (const cmd of ['CMD node x.js', "CMD ['node']", 'CMD [1]', 'CMD ["node"']) {
+      expect(rules(variant('CMD ["node", "dist/server.js"]', cmd)), cmd).toEqual(['cmd-exec-form']);
+    }
   });
 
   it('knows a tagged reference', () => {

@@ -32,24 +32,27 @@ describe('parseManifest', () => {
       { databases: ['postgres', 'oracle'] },
       /"databases\[1\]" is "oracle"; allowed: postgres, mysql/,
     ],
-    ['an empty storage list', { storage: [] }, /"storage" must be a non-empty array/],
-    ['a duplicate', { storage: ['s3', 's3'] }, /"storage" lists "s3" twice/],
-    [
-      'a port out of range',
-      { port: 70000 },
-      /"port" must be an integer from 1 to 65535, got 70000/,
-    ],
+    ['an empty storage list', { storage: [] }, /"storage" must NOT have fewer than 1 items/],
+    ['a duplicate', { storage: ['s3', 's3'] }, /"storage" must NOT have duplicate items/],
+    ['a port out of range', { port: 70000 }, /"port" must be <= 65535, got 70000/],
+    ['a fractional port', { port: 80.5 }, /"port" must be integer, got 80.5/],
     [
       'a relative health path',
       { health: { liveness: 'healthz', readiness: '/readyz' } },
-      /"health.liveness" must be a path/,
+      /"health.liveness" must match pattern .*, got "healthz"/,
+    ],
+    [
+      'a missing readiness path',
+      { health: { liveness: '/healthz' } },
+      /"health.readiness" is missing/,
     ],
     [
       'a shell-form release command',
       { release: 'node dist/migrate.js' },
-      /"release" must be a non-empty array/,
+      /"release" must be array, got "node dist\/migrate.js"/,
     ],
-    ['a missing framework', { framework: '' }, /"framework" must be a non-empty string/],
+    ['a blank framework', { framework: ' ' }, /"framework" must match pattern/],
+    ['an upper-case name', { name: 'Express' }, /"name" must match pattern .*, got "Express"/],
   ];
   for (const [what, overrides, message] of bad) {
     it(`rejects ${what}, naming the field`, () => {
@@ -65,7 +68,16 @@ describe('parseManifest', () => {
   });
 
   it('rejects a non-object', () => {
-    expect(() => parseManifest([], 's.json', '/x', 'x')).toThrow('s.json: must hold a JSON object');
+    expect(() => parseManifest([], 's.json', '/x', 'x')).toThrow('s.json: must be object, got []');
+  });
+
+  it('lists every problem of a manifest at once', () => {
+    const { framework: _, ...withoutFramework } = expressManifest;
+    expect(() =>
+      parseManifest({ ...withoutFramework, port: 0, extra: 1 }, 's.json', '/x', 'express'),
+    ).toThrow(
+      's.json: "framework" is missing; unknown field "extra"; "port" must be >= 1, got 0 (schema: sample.schema.json)',
+    );
   });
 });
 

@@ -13,7 +13,7 @@ export {
   streamedMultipart,
   type TextPart,
 } from './multipart.js';
-export { crc32, makePng, PNG_SIGNATURE } from './png.js';
+export { makePng, PNG_SIGNATURE } from './png.js';
 export {
   type ContractSuiteOptions,
   defineContractSuite,

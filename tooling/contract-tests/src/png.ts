@@ -1,23 +1,7 @@
 // Real PNG files, generated: signature, IHDR, one zlib-compressed IDAT, IEND, each chunk
-// with its CRC. Browsers decode them (the browser test checks `naturalWidth`).
-import { deflateSync } from 'node:zlib';
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC-32 (ISO-HDLC, the one PNG and zlib use). */
-export function crc32(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of data) crc = (CRC_TABLE[(crc ^ byte) & 0xff] ?? 0) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
+// with its CRC-32 over type and data (Node's zlib.crc32: the ISO-HDLC CRC that PNG uses).
+// Browsers decode them (the browser test checks `naturalWidth`).
+import { crc32, deflateSync } from 'node:zlib';
 
 function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);

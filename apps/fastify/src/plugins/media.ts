@@ -9,8 +9,8 @@ import {
   idParamsSchema,
   type PageQuery,
   pageQuerySchema,
-} from '../schemas.js';
-import { receiveUpload, sendContent } from '../upload.js';
+} from '../schemas.ts';
+import { receiveUpload, sendContent } from '../upload.ts';
 
 export interface MediaOptions {
   runtime: Runtime;

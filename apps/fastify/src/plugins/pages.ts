@@ -2,8 +2,8 @@
 // render the page again, with the error's status and message (a route-level error handler).
 import { type Media, type Runtime, renderIndexPage } from '@divio-samples/app-core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { receiveUpload } from '../upload.js';
-import { prepareErrorReply } from './errors.js';
+import { receiveUpload } from '../upload.ts';
+import { prepareErrorReply } from './errors.ts';
 
 export interface PagesOptions {
   runtime: Runtime;
