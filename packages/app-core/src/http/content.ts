@@ -1,6 +1,6 @@
 // The reply for a media item's content (`GET|HEAD /api/media/:id/content` and the file
 // backend's `/media/<key>`), decided once for every framework: a redirect to the object
-// store, or the file with its headers; 304 when the client's copy is fresh (the `fresh`
+// store, or the file with its headers; 304 when the client's copy is current (the `fresh`
 // package: If-None-Match, else If-Modified-Since); no body for HEAD. Each app only applies it.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -43,6 +43,25 @@ export function contentHeaders(content: StreamContent): Record<string, string> {
 }
 
 /**
+ * The client's copy is current: If-None-Match names the ETag (or `*`), or, without
+ * If-None-Match, If-Modified-Since is not older than Last-Modified (`fresh`). The request's
+ * Cache-Control is left out on purpose: `fresh` treats `no-cache` as "send it all again",
+ * but that directive is addressed to caches on the way (RFC 9111 section 5.2.1.4), and the
+ * origin answers a matching If-None-Match with 304 (RFC 9110 section 13.1.2). Browsers send
+ * `no-cache` on every reload, and fetch() with every conditional request.
+ */
+function isFresh(headers: IncomingHttpHeaders, etag: string, lastModified: string): boolean {
+  const { 'if-none-match': ifNoneMatch, 'if-modified-since': ifModifiedSince } = headers;
+  return fresh(
+    {
+      ...(ifNoneMatch ? { 'if-none-match': ifNoneMatch } : {}),
+      ...(ifModifiedSince ? { 'if-modified-since': ifModifiedSince } : {}),
+    },
+    { etag, 'last-modified': lastModified },
+  );
+}
+
+/**
  * What to answer `request` (GET or HEAD) with `content`. A 304 carries the validators and
  * the caching header only (RFC 9110 section 15.4.5), never a body; HEAD gets the headers a
  * GET would. Whenever no body goes out, the content's stream is destroyed here.
@@ -65,9 +84,7 @@ export function contentReply(
     'Last-Modified': content.lastModified.toUTCString(),
     'Cache-Control': CONTENT_CACHE_CONTROL,
   };
-  if (
-    fresh(request.headers, { etag: validators.ETag, 'last-modified': validators['Last-Modified'] })
-  ) {
+  if (isFresh(request.headers, validators.ETag, validators['Last-Modified'])) {
     content.stream.destroy();
     return { kind: 'content', status: 304, headers: validators, body: undefined };
   }
