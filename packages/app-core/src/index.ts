@@ -35,7 +35,6 @@ export {
   handleShutdown,
   type ListenOptions,
   runServer,
-  type ServedApp,
   type StartedServer,
   serve,
 } from './process/server.js';
