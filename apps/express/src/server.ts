@@ -4,12 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type ListenOptions,
-  runServer,
-  type StartedServer,
-  serve,
-} from '@divio-samples/app-core';
+import { type ListenOptions, runServer, type StartedServer, serve } from '@divio-samples/app-core';
 import { createApp } from './app.js';
 
 export type { ListenOptions, StartedServer } from '@divio-samples/app-core';
