@@ -28,8 +28,11 @@ import express, {
   type Response,
 } from 'express';
 
+type Route = readonly [path: string, methods: readonly string[]];
+
 /** Routes and the methods they answer; other methods get 405 with an `Allow` header. */
-const ROUTES: ReadonlyArray<readonly [path: string, methods: readonly string[]]> = [
+const ROUTES: readonly Route[] = [
+  ['/static/*path', ['GET', 'HEAD']],
   ['/', ['GET', 'HEAD']],
   ['/upload', ['POST']],
   ['/healthz', ['GET', 'HEAD']],
@@ -39,6 +42,8 @@ const ROUTES: ReadonlyArray<readonly [path: string, methods: readonly string[]]>
   ['/api/media/:id', ['GET', 'HEAD', 'DELETE']],
   ['/api/media/:id/content', ['GET', 'HEAD']],
 ];
+/** Served by the file backend only. */
+const FILE_MEDIA_ROUTE: Route = ['/media/*key', ['GET', 'HEAD']];
 
 export function createApp(runtime: Runtime): express.Express {
   const { config, media, logger } = runtime;
@@ -164,9 +169,12 @@ export function createApp(runtime: Runtime): express.Express {
   });
 
   // 7. Known paths with another method (OPTIONS too): 405; anything else: 404. Both as JSON.
-  for (const [path, methods] of ROUTES) {
-    app.all(path, () => {
-      throw methodNotAllowed(methods);
+  const routes = runtime.storage.backend === 'file' ? [...ROUTES, FILE_MEDIA_ROUTE] : ROUTES;
+  for (const [path, methods] of routes) {
+    // A method the path answers arrives here only when nothing was found (a missing asset).
+    app.all(path, (req, _res, next) => {
+      if (methods.includes(req.method)) next();
+      else throw methodNotAllowed(methods);
     });
   }
   app.use(() => {

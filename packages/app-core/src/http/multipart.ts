@@ -70,7 +70,7 @@ export const missingFile = (fieldName = FILE_FIELD): HttpError =>
  * soon as its headers arrive. Resolves with the handler's result.
  *
  * - not multipart: 415 `unsupported_media_type`; malformed: 400 `bad_request`;
- * - no `file` part, or one with an empty filename: 400 `missing_file`;
+ * - no `file` part (an empty body too), or one with an empty filename: 400 `missing_file`;
  * - more than `maxBytes`: the file stream fails with 413 `payload_too_large`.
  *
  * When the handler finishes before the body does (or fails), the rest of the body is
@@ -107,6 +107,7 @@ export function receiveFile<T>(
   return new Promise<T>((resolve, reject) => {
     let started = false;
     let settled = false;
+    let sawData = false;
     let current: Readable | undefined;
 
     const finish = (err: unknown, value?: T): void => {
@@ -134,6 +135,11 @@ export function receiveFile<T>(
       );
     });
     parser.on('error', (err) => {
+      // An empty body is an empty form (as @fastify/multipart reads it): no file.
+      if (!sawData) {
+        finish(missingFile(fieldName));
+        return;
+      }
       const error = new HttpError(400, 'bad_request', 'Malformed or incomplete multipart body', {
         cause: err,
       });
@@ -149,6 +155,9 @@ export function receiveFile<T>(
       const error = new HttpError(400, 'bad_request', 'The client closed the connection');
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);
+    });
+    req.once('data', () => {
+      sawData = true;
     });
     req.pipe(parser);
   });

@@ -148,6 +148,7 @@ describe('receiveFile', () => {
       'a file part without filename',
       raw(['Content-Disposition: form-data; name="file"\r\n\r\nhi']),
     ],
+    ['an empty body', { body: '', type: 'multipart/form-data; boundary=XyZ' }],
   ])('400 missing_file for %s', async (_name, { body, type }) => {
     const res = await post(body, type);
     expect(res.status).toBe(400);
