@@ -71,7 +71,8 @@ export const missingFile = (fieldName = FILE_FIELD): HttpError =>
  *
  * - not multipart: 415 `unsupported_media_type`; malformed: 400 `bad_request`;
  * - no `file` part (an empty body too), or one with an empty filename: 400 `missing_file`;
- * - more than `maxBytes`: the file stream fails with 413 `payload_too_large`.
+ * - more than `maxBytes`: the file stream fails with 413 `payload_too_large`; more parts
+ *   than `multipartOptions` allows before the file: 413 as well.
  *
  * When the handler finishes before the body does (or fails), the rest of the body is
  * read and discarded; the error response then asks the client to close the connection.
@@ -145,6 +146,13 @@ export function receiveFile<T>(
       });
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);
+    });
+    // More parts than multipartOptions allows before the file: 413, as @fastify/multipart
+    // answers (a file among the first parts is stored; the rest is discarded).
+    parser.on('partsLimit', () => {
+      if (!started) {
+        finish(new HttpError(413, 'payload_too_large', 'The form has too many parts'));
+      }
     });
     parser.on('finish', () => {
       if (!started) finish(missingFile(fieldName));

@@ -107,6 +107,18 @@ describe('receiveFile', () => {
     expect(res.json).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('refuses a form with more than 100 parts before the file with 413', async () => {
+    const fields = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Content-Disposition: form-data; name="f${i}"\r\n\r\nv`);
+    const file = 'Content-Disposition: form-data; name="file"; filename="late.txt"\r\n\r\nx';
+    const within = raw([...fields(99), file]);
+    expect((await post(within.body, within.type)).status).toBe(200);
+    const over = raw([...fields(120), file]);
+    const res = await post(over.body, over.type);
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
   it('refuses a large streamed body without reading it into memory', async () => {
     const boundary = 'big';
     const chunk = Buffer.alloc(64 * 1024, 97);
