@@ -2,17 +2,18 @@
 // Everything framework-independent (validation, storage, SQL, headers, error mapping)
 // lives in @divio-samples/app-core; this file only decides where it plugs into Express.
 import {
+  type ContentReply,
   checkHost,
-  contentHeaders,
-  HttpError,
-  isNotModified,
+  closeIfBodyUnread,
+  contentReply,
+  errorPage,
+  indexPage,
   logRequest,
-  type MediaContent,
+  methodNotAllowed,
+  notFound,
   parsePageQuery,
-  REDIRECT_CACHE_CONTROL,
   type Runtime,
   receiveFile,
-  renderIndexPage,
   requestId,
   STATIC_CACHE_CONTROL,
   securityHeaders,
@@ -27,8 +28,11 @@ import express, {
   type Response,
 } from 'express';
 
+type Route = readonly [path: string, methods: readonly string[]];
+
 /** Routes and the methods they answer; other methods get 405 with an `Allow` header. */
-const ROUTES: ReadonlyArray<readonly [path: string, methods: readonly string[]]> = [
+const ROUTES: readonly Route[] = [
+  ['/static/*path', ['GET', 'HEAD']],
   ['/', ['GET', 'HEAD']],
   ['/upload', ['POST']],
   ['/healthz', ['GET', 'HEAD']],
@@ -38,14 +42,13 @@ const ROUTES: ReadonlyArray<readonly [path: string, methods: readonly string[]]>
   ['/api/media/:id', ['GET', 'HEAD', 'DELETE']],
   ['/api/media/:id/content', ['GET', 'HEAD']],
 ];
-
-const INDEX_PAGE_SIZE = 50;
+/** Served by the file backend only. */
+const FILE_MEDIA_ROUTE: Route = ['/media/*key', ['GET', 'HEAD']];
 
 export function createApp(runtime: Runtime): express.Express {
-  const { config, media, logger, shutdownState } = runtime;
+  const { config, media, logger } = runtime;
   const { security } = config.divio;
   const app = express();
-  const pageOptions = { framework: 'Express', maxUploadBytes: config.maxUploadBytes };
 
   app.disable('x-powered-by');
   // Express computes req.protocol / req.ip from X-Forwarded-* only when told to trust them:
@@ -59,14 +62,13 @@ export function createApp(runtime: Runtime): express.Express {
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
     logRequest(logger, req, res, id);
-    const headers = securityHeaders({
-      https: req.protocol === 'https',
-      hsts: security.sslRedirect,
-      mediaOrigins: runtime.mediaOrigins,
-    });
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    // While shutting down, tell keep-alive clients to reconnect (to another instance).
-    if (shutdownState.shuttingDown) res.setHeader('Connection', 'close');
+    res.set(
+      securityHeaders({
+        https: req.protocol === 'https',
+        hsts: security.sslRedirect,
+        mediaOrigins: runtime.mediaOrigins,
+      }),
+    );
     next();
   });
 
@@ -92,10 +94,7 @@ export function createApp(runtime: Runtime): express.Express {
       path: req.path,
     });
     if (!redirect) return next();
-    // Don't read a body we won't use; close the connection instead of draining it.
-    if (req.headers['content-length'] !== '0' && req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('Connection', 'close');
-    }
+    res.set(closeIfBodyUnread(req, redirect.status));
     res.redirect(redirect.status, redirect.location);
   });
 
@@ -114,14 +113,13 @@ export function createApp(runtime: Runtime): express.Express {
   if (runtime.storage.backend === 'file') {
     app.get('/media/*key', async (req, res) => {
       const key = ([] as string[]).concat(req.params.key ?? []).join('/');
-      sendContent(req, res, await media.contentByKey(key));
+      send(res, contentReply(await media.contentByKey(key), req));
     });
   }
 
   // 6. Pages and the JSON API.
   app.get('/', async (_req, res) => {
-    const page = await media.list({ limit: INDEX_PAGE_SIZE });
-    res.type('html').send(renderIndexPage({ items: page.items, ...pageOptions }));
+    res.type('html').send(await indexPage(runtime));
   });
 
   const upload = (req: Request) =>
@@ -167,51 +165,35 @@ export function createApp(runtime: Runtime): express.Express {
   });
 
   app.get('/api/media/:id/content', async (req, res) => {
-    sendContent(req, res, await media.content(req.params.id));
+    send(res, contentReply(await media.content(req.params.id), req));
   });
 
-  // 7. Known paths with another method: 405; anything else: 404. Both as JSON.
-  for (const [path, methods] of ROUTES) {
-    app.all(path, () => {
-      throw new HttpError(405, 'method_not_allowed', 'Method not allowed', {
-        headers: { Allow: methods.join(', ') },
-      });
+  // 7. Known paths with another method (OPTIONS too): 405; anything else: 404. Both as JSON.
+  const routes = runtime.storage.backend === 'file' ? [...ROUTES, FILE_MEDIA_ROUTE] : ROUTES;
+  for (const [path, methods] of routes) {
+    // A method the path answers arrives here only when nothing was found (a missing asset).
+    app.all(path, (req, _res, next) => {
+      if (methods.includes(req.method)) next();
+      else throw methodNotAllowed(methods);
     });
   }
   app.use(() => {
-    throw new HttpError(404, 'not_found', 'Not found');
+    throw notFound();
   });
 
   // 8. One error handler: JSON errors everywhere, the HTML page for the form's route.
   const onError: ErrorRequestHandler = async (err, req, res, _next: NextFunction) => {
-    const debug = config.divio.debug;
     const htmlError = err instanceof HtmlPageError;
     const cause = htmlError ? err.cause : err;
-    const { status, body, headers } = toErrorResponse(cause, { debug });
+    const { status, body, headers } = toErrorResponse(cause, { debug: config.divio.debug });
     if (status >= 500) logger.error({ err: cause, reqId: res.locals.requestId }, 'request failed');
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    if (status === 413 || (req.method !== 'GET' && req.method !== 'HEAD' && !req.complete)) {
-      // The client may still be sending; don't make it wait for us to drain the rest.
-      res.setHeader('Connection', 'close');
-    }
-    if (htmlError) {
-      let items: Awaited<ReturnType<typeof media.list>>['items'] = [];
-      try {
-        items = (await media.list({ limit: INDEX_PAGE_SIZE })).items;
-      } catch {
-        // The page still renders the error when the list is unavailable.
-      }
-      res
-        .status(status)
-        .type('html')
-        .send(renderIndexPage({ items, error: body.error.message, ...pageOptions }));
-      return;
-    }
-    res.status(status).json(body);
+    res.status(status).set({ ...headers, ...closeIfBodyUnread(req, status) });
+    if (htmlError) res.type('html').send(await errorPage(runtime, body.error.message));
+    else res.json(body);
   };
   app.use(onError);
 
@@ -227,21 +209,19 @@ class HtmlPageError extends Error {
   }
 }
 
-/** Sends a media item's content: a redirect to the object store, or the file itself. */
-function sendContent(req: Request, res: Response, content: MediaContent): void {
-  if (content.kind === 'redirect') {
-    res.setHeader('Cache-Control', REDIRECT_CACHE_CONTROL);
-    res.redirect(302, content.location);
+/** Sends app-core's reply for media content: the redirect, or status, headers and stream. */
+function send(res: Response, reply: ContentReply): void {
+  if (reply.kind === 'redirect') {
+    res.set(reply.headers).redirect(reply.status, reply.location);
     return;
   }
-  res.set(contentHeaders(content));
-  const ifNoneMatch = req.headers['if-none-match'];
-  if (req.method === 'HEAD' || isNotModified(ifNoneMatch, content.etag)) {
-    content.stream.destroy();
-    if (req.method !== 'HEAD') res.status(304).removeHeader('Content-Length');
+  res.status(reply.status);
+  // setHeader, not res.set: exactly the stored type (res.set adds a charset to text/*).
+  for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
+  if (!reply.body) {
     res.end();
     return;
   }
-  content.stream.on('error', (err) => res.destroy(err));
-  content.stream.pipe(res);
+  reply.body.on('error', (err) => res.destroy(err));
+  reply.body.pipe(res);
 }

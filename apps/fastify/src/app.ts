@@ -3,16 +3,19 @@
 // @divio-samples/app-core; this file only decides how it plugs into Fastify:
 //
 //   errors    root error and not-found handlers (fastify-plugin: app-wide)
-//   security  request id, security headers, Host check, HTTPS redirect, log line (app-wide)
+//   security  security headers, Host check, HTTPS redirect, log line (app-wide)
 //   assets    @fastify/static for /static (the built assets)
 //   multipart @fastify/multipart, the only body parser: uploads are streamed, never buffered
 //   health    /healthz, /readyz
 //   media     the JSON API, and /media/<key> on the file backend
 //   pages     / and /upload (HTML; the form's errors render the page)
+//
+// The numbered sections below follow a request; `server.ts` serves the app with app-core.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
+  isStaticAsset,
   type Logger,
-  lookupStaticFile,
+  multipartOptions,
   pathOf,
   type Runtime,
   requestId,
@@ -37,6 +40,7 @@ export function createApp(runtime: Runtime): App {
   const errorOptions = { debug: config.divio.debug, maxUploadBytes: config.maxUploadBytes };
   const requestLog = new RequestLogController();
 
+  // 1. Request id and the one log line per request: Fastify's own, with app-core's parts.
   const app = Fastify({
     // app-core's pino logger (JSON on stdout, credentials redacted), and the contract's one
     // line per request instead of Fastify's two.
@@ -47,9 +51,6 @@ export function createApp(runtime: Runtime): App {
     genReqId: (req) => requestId(req.headers['x-request-id']),
     // On Divio the platform's proxy sets X-Forwarded-For/-Proto and is the only way in.
     trustProxy: config.divio.security.trustProxy,
-    // Fastify's 503 while closing has its own body and would fail /healthz too; the
-    // security plugin sheds load itself, in the contract's shape (see plugins/security.ts).
-    return503OnClosing: false,
     // Errors Fastify raises before any hook runs (a malformed URL, an over-long param).
     // No hook or response listener runs for these: headers and log line are added here.
     frameworkErrors: (err, request, reply) => {
@@ -63,21 +64,19 @@ export function createApp(runtime: Runtime): App {
   });
   for (const schema of sharedSchemas) app.addSchema(schema);
 
-  // The only bodies this app accepts are multipart uploads: without the JSON and text
-  // parsers, any other Content-Type is a 415 before a byte of it is read. (So `bodyLimit`,
-  // which bounds buffering parsers only, never applies; uploads are bounded by `fileSize`.)
-  app.removeAllContentTypeParsers();
-  app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes } });
-
+  // 6. (Registered first: its onRoute hook must see every route.) Errors, 404, and 405 with
+  //    `Allow` for a known path, all in the contract's JSON shape.
   app.register(errors, errorOptions);
+
+  // 2. Security headers, then the Host check and the HTTPS redirect: app-wide onRequest hooks.
   app.register(security, { runtime });
 
-  // Built assets, with a long cache lifetime (pages link them with a content hash). Only
-  // names app-core's lookup accepts reach @fastify/static (no traversal, dotfiles or
-  // directories): anything else is the app's 404, where `send` would answer some with 403.
+  // 3. Built assets, with a long cache lifetime (pages link them with a content hash). Only
+  //    names app-core's isStaticAsset accepts reach @fastify/static (no traversal, dotfiles
+  //    or directories): anything else is the app's 404, where `send` would answer some 403.
   app.register(async (assets) => {
     assets.addHook('onRequest', async (request, reply) => {
-      if (!lookupStaticFile(pathOf(request.url).slice('/static/'.length))) {
+      if (!isStaticAsset(pathOf(request.url).slice('/static/'.length))) {
         return reply.callNotFound();
       }
     });
@@ -93,15 +92,17 @@ export function createApp(runtime: Runtime): App {
     });
   });
 
+  // 4. Bodies: multipart uploads only. Without the JSON and text parsers, any other
+  //    Content-Type is a 415 before a byte of it is read (so `bodyLimit`, which bounds
+  //    buffering parsers only, never applies; uploads are bounded by `fileSize`). The parser
+  //    options are app-core's, the same the other apps' uploads use.
+  app.removeAllContentTypeParsers();
+  app.register(fastifyMultipart, multipartOptions(config.maxUploadBytes));
+
+  // 5. The routes: probes, the JSON API (and /media on the file backend), the HTML page.
   app.register(health, { runtime });
   app.register(mediaRoutes, { runtime });
   app.register(pages, { runtime });
-
-  // `app.close()` (the shutdown, or a test) waits for in-flight requests, then closes the
-  // database pool and the storage clients.
-  app.addHook('onClose', async () => {
-    await runtime.close();
-  });
 
   return app;
 }

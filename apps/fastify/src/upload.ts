@@ -1,22 +1,18 @@
 // Streaming uploads with @fastify/multipart, and sending media content with a FastifyReply.
 // The `file` part goes to storage while the body is still arriving: nothing is buffered.
-import { PassThrough, type Readable } from 'node:stream';
+// The parser is @fastify/busboy with app-core's options, as in the other apps.
 import {
-  contentHeaders,
+  type ContentReply,
+  FILE_FIELD,
   HttpError,
-  isNotModified,
+  limitedFileStream,
   type Media,
-  type MediaContent,
   type MediaService,
-  payloadTooLarge,
-  REDIRECT_CACHE_CONTROL,
+  missingFile,
 } from '@divio-samples/app-core';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { unsupportedMediaType } from './plugins/errors.ts';
-
-/** The form field that holds the file; other parts are read and ignored. */
-export const FILE_FIELD = 'file';
 
 function statusOf(err: unknown): number | undefined {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
@@ -32,25 +28,6 @@ function malformed(err: unknown): unknown {
 }
 
 /**
- * The part's bytes, failing with 413 as soon as busboy hits `fileSize` (busboy itself only
- * truncates the part and sets `file.truncated`, which would look like a complete file) and
- * with 400 when the part breaks off.
- */
-function limitedStream(part: MultipartFile, maxBytes: number): Readable {
-  const { file } = part;
-  const out = new PassThrough();
-  file.once('limit', () => {
-    file.unpipe(out);
-    file.resume();
-    out.destroy(payloadTooLarge(maxBytes));
-  });
-  file.once('error', (err) => {
-    out.destroy(new HttpError(400, 'bad_request', 'The upload was interrupted', { cause: err }));
-  });
-  return file.pipe(out);
-}
-
-/**
  * Reads a multipart/form-data request and uploads its `file` part with `media.upload`.
  *
  * - not multipart: 415 `unsupported_media_type`; malformed: 400 `bad_request`;
@@ -63,9 +40,8 @@ export async function receiveUpload(
   maxBytes: number,
 ): Promise<Media> {
   if (!request.isMultipart()) throw unsupportedMediaType();
-  const parts = request.files({
-    limits: { fileSize: maxBytes, fields: 50, fieldSize: 64 * 1024, parts: 100 },
-  });
+  // The parser options (app-core's multipartOptions) are the plugin's, set in app.ts.
+  const parts = request.files();
   let uploaded: Media | undefined;
   try {
     for (;;) {
@@ -85,7 +61,7 @@ export async function receiveUpload(
         continue;
       }
       uploaded = await media.upload({
-        stream: limitedStream(part, maxBytes),
+        stream: limitedFileStream(part.file, maxBytes),
         filename: part.filename,
         contentType: part.mimetype,
         limit: maxBytes,
@@ -96,9 +72,7 @@ export async function receiveUpload(
     throw err;
   }
   stopReading(request);
-  if (!uploaded) {
-    throw new HttpError(400, 'missing_file', `No file in the "${FILE_FIELD}" field`);
-  }
+  if (!uploaded) throw missingFile();
   return uploaded;
 }
 
@@ -111,23 +85,14 @@ function stopReading(request: FastifyRequest): void {
 }
 
 /**
- * A media item's content: a redirect to the object store, or the file itself. Routes that
- * use it answer GET and HEAD themselves (`exposeHeadRoute: false`): Fastify's automatic HEAD
- * route would read the whole file only to discard it.
+ * Sends app-core's reply for media content (`contentReply`): the redirect, or status,
+ * headers and stream. Routes that use it answer GET and HEAD themselves
+ * (`exposeHeadRoute: false`): Fastify's automatic HEAD route would read the whole file only
+ * to discard it.
  */
-export function sendContent(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  content: MediaContent,
-): FastifyReply {
+export function sendContent(reply: FastifyReply, content: ContentReply): FastifyReply {
   if (content.kind === 'redirect') {
-    return reply.header('Cache-Control', REDIRECT_CACHE_CONTROL).redirect(content.location, 302);
+    return reply.headers(content.headers).redirect(content.location, content.status);
   }
-  reply.headers(contentHeaders(content));
-  if (request.method === 'HEAD' || isNotModified(request.headers['if-none-match'], content.etag)) {
-    content.stream.destroy();
-    if (request.method !== 'HEAD') reply.code(304).removeHeader('Content-Length');
-    return reply.send();
-  }
-  return reply.send(content.stream);
+  return reply.code(content.status).headers(content.headers).send(content.body);
 }

@@ -2,18 +2,18 @@
 // Everything framework-independent (validation, storage, SQL, headers, error mapping)
 // lives in @divio-samples/app-core; this file only decides where it plugs into Koa.
 import {
+  type ContentReply,
   checkHost,
-  contentHeaders,
-  HttpError,
-  isNotModified,
+  closeIfBodyUnread,
+  contentReply,
+  errorPage,
+  indexPage,
   logRequest,
-  type MediaContent,
+  methodNotAllowed,
   notFound,
   parsePageQuery,
-  REDIRECT_CACHE_CONTROL,
   type Runtime,
   receiveFile,
-  renderIndexPage,
   requestId,
   STATIC_CACHE_CONTROL,
   securityHeaders,
@@ -21,7 +21,7 @@ import {
   staticDir,
   toErrorResponse,
 } from '@divio-samples/app-core';
-import Router from '@koa/router';
+import Router, { type RouterContext } from '@koa/router';
 import { send } from '@koa/send';
 import Koa, { type Context } from 'koa';
 
@@ -35,15 +35,12 @@ export interface AppState {
 
 type AppContext = Koa.ParameterizedContext<AppState>;
 
-const INDEX_PAGE_SIZE = 50;
-
 export function createApp(runtime: Runtime): Koa<AppState> {
-  const { config, media, logger, shutdownState } = runtime;
+  const { config, media, logger } = runtime;
   const { security } = config.divio;
   // `proxy`: ctx.protocol and ctx.ip come from X-Forwarded-Proto / X-Forwarded-For. On Divio
   // the platform's proxy sets them and the app is reachable only through it.
   const app = new Koa<AppState>({ proxy: security.trustProxy });
-  const pageOptions = { framework: 'Koa', maxUploadBytes: config.maxUploadBytes };
 
   // Errors that escape the response itself (a stream failing after the headers went out):
   // Koa reports them here instead of printing them to stderr.
@@ -71,40 +68,26 @@ export function createApp(runtime: Runtime): Koa<AppState> {
         mediaOrigins: runtime.mediaOrigins,
       }),
     );
-    // While shutting down, tell keep-alive clients to reconnect (to another instance).
-    if (shutdownState.shuttingDown) ctx.set('Connection', 'close');
     await next();
   });
 
   // 2. One error handler, upstream of everything else: JSON errors everywhere, the HTML page
-  //    for the form's route. Also turns "nothing answered" into 404 / 405 errors.
+  //    for the form's route.
   app.use(async (ctx, next) => {
     try {
       await next();
-      if (ctx.body == null) unanswered(ctx);
-      sortAllow(ctx);
     } catch (err) {
       const { status, body, headers } = toErrorResponse(err, { debug: config.divio.debug });
       if (status >= 500) logger.error({ err, reqId: ctx.state.requestId }, 'request failed');
       if (ctx.headerSent || !ctx.writable) return;
-      ctx.set(headers);
-      if (status === 413 || (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !ctx.req.complete)) {
-        // The client may still be sending; don't make it wait for us to drain the rest.
-        ctx.set('Connection', 'close');
-      }
       ctx.status = status;
+      ctx.set({ ...headers, ...closeIfBodyUnread(ctx.req, status) });
       if (ctx.state.htmlErrors) {
-        let items: Awaited<ReturnType<typeof media.list>>['items'] = [];
-        try {
-          items = (await media.list({ limit: INDEX_PAGE_SIZE })).items;
-        } catch {
-          // The page still renders the error when the list is unavailable.
-        }
         ctx.type = 'html';
-        ctx.body = renderIndexPage({ items, error: body.error.message, ...pageOptions });
-        return;
+        ctx.body = await errorPage(runtime, body.error.message);
+      } else {
+        ctx.body = body;
       }
-      ctx.body = body;
     }
   });
 
@@ -122,10 +105,7 @@ export function createApp(runtime: Runtime): Koa<AppState> {
       path: ctx.path,
     });
     if (!redirect) return next();
-    // Don't read a body we won't use; close the connection instead of draining it.
-    if (ctx.get('content-length') !== '0' && ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-      ctx.set('Connection', 'close');
-    }
+    ctx.set(closeIfBodyUnread(ctx.req, redirect.status));
     ctx.status = redirect.status;
     ctx.redirect(redirect.location);
   });
@@ -167,14 +147,13 @@ export function createApp(runtime: Runtime): Koa<AppState> {
   // Local media files: only the file backend serves `/media/<key>` itself.
   if (runtime.storage.backend === 'file') {
     router.get('/media/*key', async (ctx) => {
-      sendContent(ctx, await media.contentByKey(ctx.params.key ?? ''));
+      sendContent(ctx, contentReply(await media.contentByKey(ctx.params.key ?? ''), ctx));
     });
   }
 
   router.get('/', async (ctx) => {
-    const page = await media.list({ limit: INDEX_PAGE_SIZE });
     ctx.type = 'html';
-    ctx.body = renderIndexPage({ items: page.items, ...pageOptions });
+    ctx.body = await indexPage(runtime);
   });
 
   // Uploads stream straight from the request (Koa parses no body itself) to storage.
@@ -221,47 +200,19 @@ export function createApp(runtime: Runtime): Koa<AppState> {
   });
 
   router.get('/api/media/:id/content', async (ctx) => {
-    sendContent(ctx, await media.content(ctx.params.id ?? ''));
+    sendContent(ctx, contentReply(await media.content(ctx.params.id ?? ''), ctx));
   });
 
-  // allowedMethods: a known path with another method gets 405 and an `Allow` header (turned
-  // into the JSON error above); OPTIONS gets 200 with `Allow`.
+  // 5. Nothing matched the method: a known path with another method (OPTIONS too) is 405
+  //    with the path's methods in `Allow`; an unknown path is 404. @koa/router's
+  //    allowedMethods() would answer OPTIONS itself with 200, so this small fallback does it.
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use((ctx: RouterContext<AppState>) => {
+    const methods = (ctx.matched ?? []).flatMap((layer) => layer.methods);
+    throw methods.length > 0 ? methodNotAllowed(methods) : notFound();
+  });
 
   return app;
-}
-
-/**
- * Nothing set a body: no route matched the path (404), or @koa/router's allowedMethods
- * answered 405/501 for a known path with another method. Throws the matching JSON error;
- * a response without a body on purpose (204, 304, a redirect, OPTIONS) passes.
- */
-function unanswered(ctx: AppContext): void {
-  const { status } = ctx;
-  if (status !== 404 && status !== 405 && status !== 501) return;
-  const allow = ctx.response.get('Allow');
-  ctx.remove('Allow');
-  if (status === 404 || !allow) throw notFound();
-  throw new HttpError(405, 'method_not_allowed', 'Method not allowed', {
-    headers: { Allow: sortMethods(allow) },
-  });
-}
-
-/** The same `Allow` in every app: the methods in alphabetical order. */
-function sortMethods(allow: string): string {
-  return allow
-    .split(',')
-    .map((method) => method.trim())
-    .filter((method) => method !== '')
-    .sort()
-    .join(', ');
-}
-
-/** @koa/router lists methods in registration order (HEAD first): sort them (OPTIONS). */
-function sortAllow(ctx: AppContext): void {
-  const allow = ctx.response.get('Allow');
-  if (allow) ctx.set('Allow', sortMethods(allow));
 }
 
 function isClientError(err: unknown): boolean {
@@ -269,23 +220,19 @@ function isClientError(err: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-/** Sends a media item's content: a redirect to the object store, or the file itself. */
-function sendContent(ctx: AppContext, content: MediaContent): void {
-  if (content.kind === 'redirect') {
-    ctx.set('Cache-Control', REDIRECT_CACHE_CONTROL);
-    ctx.status = 302;
-    ctx.redirect(content.location);
+/** Sends app-core's reply for media content: the redirect, or status, headers and stream. */
+function sendContent(ctx: AppContext, reply: ContentReply): void {
+  if (reply.kind === 'redirect') {
+    ctx.set(reply.headers);
+    ctx.status = reply.status;
+    ctx.redirect(reply.location);
     return;
   }
-  // ctx.set, not ctx.type: exactly the stored type (ctx.type would add a charset to text/*).
-  ctx.set(contentHeaders(content));
-  ctx.status = 200;
-  if (ctx.method === 'HEAD' || isNotModified(ctx.get('If-None-Match') || undefined, content.etag)) {
-    // HEAD: Koa sends only the headers; 304: Koa drops the body and its headers itself.
-    content.stream.destroy();
-    if (ctx.method !== 'HEAD') ctx.status = 304;
-    return;
-  }
-  // Koa pipes the stream and destroys it when the response ends or the client goes away.
-  ctx.body = content.stream;
+  // Status first: Koa drops the body headers of a 304 when it is set. ctx.set, not ctx.type:
+  // exactly the stored type (ctx.type would add a charset to text/*).
+  ctx.status = reply.status;
+  ctx.set(reply.headers);
+  // Koa pipes the stream and destroys it when the response ends or the client goes away;
+  // HEAD and 304 have none (Koa sends the headers only).
+  if (reply.body) ctx.body = reply.body;
 }

@@ -1,15 +1,10 @@
 // The process entry point (`node dist/server.js`, the image's CMD): read the environment,
 // build the Koa app, listen on PORT (80 by default), shut down gracefully on
-// SIGTERM/SIGINT. The shared parts live in app-core's node-server.ts.
+// SIGTERM/SIGINT. Listening and shutting down are app-core's `serve` and `runServer`.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  type ListenOptions,
-  runNodeServer,
-  type StartedServer,
-  serveNodeHandler,
-} from '@divio-samples/app-core';
+import { type ListenOptions, runServer, type StartedServer, serve } from '@divio-samples/app-core';
 import { createApp } from './app.ts';
 
 export type { ListenOptions, StartedServer } from '@divio-samples/app-core';
@@ -18,12 +13,13 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
   version: string;
 };
 
-/** Starts the Koa app on `options.port` (default PORT); for tests and for `main`. */
+/** Starts the app on `options.port` (default PORT); for tests and for `runServer`. */
 export function startServer(
   env: NodeJS.ProcessEnv = process.env,
   options: ListenOptions = {},
 ): Promise<StartedServer> {
-  return serveNodeHandler((runtime) => createApp(runtime).callback(), env, {
+  // A Koa app's request listener is `app.callback()`.
+  return serve((runtime) => createApp(runtime).callback(), env, {
     framework: 'koa',
     version: pkg.version,
     ...options,
@@ -31,5 +27,5 @@ export function startServer(
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await runNodeServer(() => startServer());
+  await runServer(() => startServer());
 }

@@ -1,126 +1,40 @@
-// @divio-samples/app-core: the framework-free core every sample app shares.
+// @divio-samples/app-core: the framework-free part of every sample app. Only what the apps
+// call is exported; the modules under src/ hold the rest (see README.md).
+
+// HTTP: the rules before the routes, errors, uploads, replies, the page and the assets.
+export { closeIfBodyUnread } from './http/connection.js';
+export { type ContentReply, contentReply } from './http/content.js';
 export {
-  type AppConfig,
-  type AppSettings,
-  ConfigError,
-  DEFAULT_MAX_UPLOAD_BYTES,
-  DEFAULT_SHUTDOWN_TIMEOUT_MS,
-  LOG_LEVELS,
-  type LogLevel,
-  loadConfig,
-  startupFailure,
-} from './config.js';
-export {
-  createKnex,
-  MIGRATIONS,
-  MIGRATIONS_TABLE,
-  migrateDown,
-  migrateLatest,
-  pendingMigrations,
-  pingDatabase,
-} from './database.js';
-export {
-  type ErrorBody,
-  type ErrorCode,
   type ErrorResponse,
   HttpError,
-  isUnavailableError,
+  methodNotAllowed,
   notFound,
-  redactMessage,
-  toErrorResponse,
-} from './errors.js';
-export {
-  contentDisposition,
-  DEFAULT_CONTENT_TYPE,
-  DEFAULT_FILENAME,
-  isInlineSafe,
-  isMediaKey,
-  isUuid,
-  MAX_FILENAME_LENGTH,
-  mediaKey,
-  normalizeContentType,
-  safeExtension,
-  sanitizeFilename,
-} from './filename.js';
-export {
-  type Check,
-  type Readiness,
-  type ReadinessDeps,
-  readiness,
-  type ShutdownState,
-} from './health.js';
-export {
-  escapeHtml,
-  formatBytes,
-  type IndexPageOptions,
-  isThumbnailable,
-  renderIndexPage,
-} from './html.js';
-export {
-  checkHost,
-  firstForwarded,
-  HEALTH_PATHS,
-  HSTS,
-  isHealthPath,
-  originOf,
-  type Redirect,
-  type RedirectRequest,
-  requestId,
-  type SecurityHeaderOptions,
-  securityHeaders,
-  sslRedirect,
-} from './http-policy.js';
-export {
-  createLogger,
-  type Logger,
-  type LoggerOptions,
-  logRequest,
-  pathOf,
-  REDACT_PATHS,
-} from './logger.js';
-export { type MediaRecord, MediaRepository, type PageCursor } from './media-repository.js';
-export {
-  ByteCounter,
-  CONTENT_CACHE_CONTROL,
-  contentHeaders,
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  encodeCursor,
-  isNotModified,
-  MAX_PAGE_SIZE,
-  type Media,
-  type MediaContent,
-  type MediaPage,
-  MediaService,
-  type MediaServiceOptions,
-  mediaUrl,
-  parsePageQuery,
   payloadTooLarge,
-  REDIRECT_CACHE_CONTROL,
-  toMedia,
-  type UploadInput,
-} from './media-service.js';
+  toErrorResponse,
+} from './http/errors.js';
+export { errorPage, indexPage } from './http/html.js';
 export {
-  isMultipart,
-  type MultipartFile,
-  type MultipartOptions,
+  FILE_FIELD,
+  limitedFileStream,
+  missingFile,
+  multipartOptions,
   receiveFile,
-} from './multipart.js';
+} from './http/multipart.js';
+export { parsePageQuery } from './http/page-query.js';
+export { checkHost, requestId, securityHeaders, sslRedirect } from './http/policy.js';
+export { isStaticAsset, STATIC_CACHE_CONTROL, staticDir } from './http/static.js';
+// The media domain, as the apps see it.
+export { MAX_PAGE_SIZE } from './media/cursor.js';
+export type { Media, MediaService } from './media/service.js';
+// The process: serve an app, shut it down, the release command.
+export { startupFailure } from './process/config.js';
+export { type Logger, logRequest, pathOf } from './process/logs.js';
+export { runMigrations } from './process/release.js';
+export type { Runtime } from './process/runtime.js';
 export {
-  applyServerTimeouts,
+  handleShutdown,
   type ListenOptions,
-  type NodeServerOptions,
-  runNodeServer,
+  runServer,
   type StartedServer,
-  serveNodeHandler,
-} from './node-server.js';
-export { describeDatabase, runMigrations } from './release.js';
-export { type AppInfo, createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
-export { installShutdown, type ShutdownHandle, type ShutdownOptions } from './shutdown.js';
-export {
-  assetUrl,
-  lookupStaticFile,
-  STATIC_CACHE_CONTROL,
-  type StaticFile,
-  staticDir,
-} from './static.js';
+  serve,
+} from './process/server.js';

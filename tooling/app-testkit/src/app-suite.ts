@@ -1,6 +1,6 @@
 // Behaviour the shared contract does not pin down, the same in every sample app: the request
-// log line, 405 with Allow, conditional GETs, HEAD, static caching, migrations in the local
-// stage and an upload the client abandons.
+// log line, 405 with Allow, part types, draining, conditional GETs, HEAD, static caching,
+// migrations in the local stage and an upload the client abandons.
 
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -69,6 +69,62 @@ export function defineAppSuite(app: Pick<AppUnderTest, 'framework' | 'startServe
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('GET, HEAD, POST');
       expect(await res.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+    });
+
+    // Issue 9's settled drift, until the shared contract suite asserts it for every app.
+    it('405 Allow lists the methods alphabetically; OPTIONS is a 405 like any other', async () => {
+      const id = '0b6f7c5e-8a7d-4a8e-9a55-3f1f2a9c0c11';
+      for (const [method, path, allow] of [
+        ['PUT', `/api/media/${id}`, 'DELETE, GET, HEAD'],
+        ['OPTIONS', '/api/media', 'GET, HEAD, POST'],
+        ['OPTIONS', '/', 'GET, HEAD'],
+      ] as const) {
+        const res = await fetch(`${server.url}${path}`, { method, headers: https });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      }
+    });
+
+    it('stores a file part without Content-Type as text/plain, a malformed one as octet-stream', async () => {
+      const boundary = 'part-types';
+      for (const [header, expected] of [
+        ['', 'text/plain'],
+        ['Content-Type: not a type\r\n', 'application/octet-stream'],
+      ] as const) {
+        const res = await fetch(`${server.url}/api/media`, {
+          method: 'POST',
+          headers: { ...https, 'content-type': `multipart/form-data; boundary=${boundary}` },
+          body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="typed.bin"\r\n${header}\r\nx\r\n--${boundary}--\r\n`,
+        });
+        expect(res.status).toBe(201);
+        expect(((await res.json()) as { contentType: string }).contentType).toBe(expected);
+      }
+    });
+
+    it('while draining, serves requests normally with Connection: close', async () => {
+      const { shutdownState } = server.runtime;
+      shutdownState.shuttingDown = true;
+      try {
+        const res = await new Promise<{ status: number; connection?: string }>(
+          (resolve, reject) => {
+            request(`${server.url}/api/info`, { headers: https }, (r) => {
+              r.resume();
+              r.on('end', () =>
+                resolve({
+                  status: r.statusCode ?? 0,
+                  ...(r.headers.connection ? { connection: r.headers.connection } : {}),
+                }),
+              );
+            })
+              .on('error', reject)
+              .end();
+          },
+        );
+        expect(res).toEqual({ status: 200, connection: 'close' });
+        expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      } finally {
+        shutdownState.shuttingDown = false;
+      }
     });
 
     it('serves content with ETag, 304 on If-None-Match, and HEAD without a body', async () => {

@@ -2,8 +2,10 @@
 // 405 with `Allow` for a known path), and the mapping of Fastify's own errors (validation,
 // content-type parsing, multipart limits, bad URLs) onto app-core's HttpError codes.
 import {
+  closeIfBodyUnread,
   type ErrorResponse,
   HttpError,
+  methodNotAllowed,
   notFound,
   pathOf,
   payloadTooLarge,
@@ -71,10 +73,8 @@ export function prepareErrorReply(
   const cause = normalizeError(err, options.maxUploadBytes);
   const response = toErrorResponse(cause, { debug: options.debug });
   if (response.status >= 500) request.log.error({ err: cause }, 'request failed');
-  reply.headers(response.headers);
-  const unread = request.method !== 'GET' && request.method !== 'HEAD' && !request.raw.complete;
-  if (response.status === 413 || unread) reply.header('Connection', 'close');
   reply.code(response.status);
+  reply.headers({ ...response.headers, ...closeIfBodyUnread(request.raw, response.status) });
   return response;
 }
 
@@ -120,11 +120,7 @@ async function errors(app: FastifyInstance, options: ErrorsOptions): Promise<voi
       if (pattern.test(path)) for (const method of methods) allowed.add(method);
     }
     const err =
-      allowed.size > 0 && !allowed.has(request.method)
-        ? new HttpError(405, 'method_not_allowed', 'Method not allowed', {
-            headers: { Allow: [...allowed].sort().join(', ') },
-          })
-        : notFound();
+      allowed.size > 0 && !allowed.has(request.method) ? methodNotAllowed(allowed) : notFound();
     return sendError(err, request, reply, options);
   });
 

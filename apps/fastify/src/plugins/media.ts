@@ -1,7 +1,7 @@
 // The JSON API (`/api/info`, `/api/media...`) and, on the file backend only, the stored
 // files under `/media/<key>`. Params and query strings are validated and every response
 // serialized by the JSON schemas in ../schemas.ts.
-import { parsePageQuery, type Runtime } from '@divio-samples/app-core';
+import { contentReply, parsePageQuery, type Runtime } from '@divio-samples/app-core';
 import type { FastifyInstance } from 'fastify';
 import {
   errorResponses,
@@ -71,7 +71,7 @@ export default async function mediaRoutes(
     exposeHeadRoute: false,
     schema: { params: idParamsSchema, response: errorResponses },
     handler: async (request, reply) =>
-      sendContent(request, reply, await media.content(request.params.id)),
+      sendContent(reply, contentReply(await media.content(request.params.id), request)),
   });
 
   // Only the file backend serves its objects itself (its public base URL is `/media/`). Only
@@ -82,7 +82,7 @@ export default async function mediaRoutes(
       url: '/media/*',
       exposeHeadRoute: false,
       handler: async (request, reply) =>
-        sendContent(request, reply, await media.contentByKey(request.params['*'])),
+        sendContent(reply, contentReply(await media.contentByKey(request.params['*']), request)),
     });
   }
 }

@@ -1,6 +1,6 @@
 // The HTML page (`GET /`) and its upload form's target (`POST /upload`). Errors of the form
 // render the page again, with the error's status and message (a route-level error handler).
-import { type Media, type Runtime, renderIndexPage } from '@divio-samples/app-core';
+import { errorPage, indexPage, type Runtime } from '@divio-samples/app-core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { receiveUpload } from '../upload.ts';
 import { prepareErrorReply } from './errors.ts';
@@ -9,34 +9,20 @@ export interface PagesOptions {
   runtime: Runtime;
 }
 
-const INDEX_PAGE_SIZE = 50;
+const HTML = 'text/html; charset=utf-8';
 
 export default async function pages(
   app: FastifyInstance,
   { runtime }: PagesOptions,
 ): Promise<void> {
   const { media, config } = runtime;
-  const pageOptions = { framework: 'Fastify', maxUploadBytes: config.maxUploadBytes };
   const errorOptions = { debug: config.divio.debug, maxUploadBytes: config.maxUploadBytes };
 
-  app.get('/', async (_request, reply) => {
-    const page = await media.list({ limit: INDEX_PAGE_SIZE });
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(renderIndexPage({ items: page.items, ...pageOptions }));
-  });
+  app.get('/', async (_request, reply) => reply.type(HTML).send(await indexPage(runtime)));
 
   const renderError = async (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { body } = prepareErrorReply(err, request, reply, errorOptions);
-    let items: Media[] = [];
-    try {
-      items = (await media.list({ limit: INDEX_PAGE_SIZE })).items;
-    } catch {
-      // The page still shows the error when the list is unavailable.
-    }
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(renderIndexPage({ items, error: body.error.message, ...pageOptions }));
+    return reply.type(HTML).send(await errorPage(runtime, body.error.message));
   };
 
   app.post('/upload', { errorHandler: renderError }, async (request, reply) => {

@@ -1,11 +1,10 @@
 // The HTTP rules every request passes first (app-core's pure functions, called from Fastify
-// hooks): request id and security headers, load shedding while shutting down, the Host
-// check and the HTTPS redirect; plus the one log line per request. Wrapped with
-// fastify-plugin so that the hooks apply to the whole app, 404s and errors included.
+// hooks): request id and security headers, the Host check and the HTTPS redirect; plus the
+// one log line per request. Wrapped with fastify-plugin so that the hooks apply to the whole
+// app, 404s and errors included.
 import {
   checkHost,
-  HttpError,
-  isHealthPath,
+  closeIfBodyUnread,
   pathOf,
   type Runtime,
   securityHeaders,
@@ -83,20 +82,10 @@ export function applyResponseHeaders(
 
 async function security(app: FastifyInstance, { runtime }: SecurityOptions): Promise<void> {
   const { security } = runtime.config.divio;
-  const { shutdownState } = runtime;
 
   app.addHook('onRequest', async (request, reply) => {
     applyResponseHeaders(runtime, request, reply);
     const path = pathOf(request.url);
-
-    // Shutting down: probes still answer (/readyz with 503), other requests that arrive
-    // on a kept-alive connection are turned away so the client retries elsewhere.
-    if (shutdownState.shuttingDown) {
-      reply.header('Connection', 'close');
-      if (!isHealthPath(path)) {
-        throw new HttpError(503, 'service_unavailable', 'The server is shutting down');
-      }
-    }
 
     // Host check first, so that a redirect never names a host the app does not serve.
     const badHost = checkHost(security, request.headers.host, path);
@@ -110,20 +99,9 @@ async function security(app: FastifyInstance, { runtime }: SecurityOptions): Pro
       path,
     });
     if (redirect) {
-      // The body (if any) is not read: close the connection rather than drain it.
-      const hasBody =
-        request.headers['content-length'] !== undefined
-          ? request.headers['content-length'] !== '0'
-          : request.headers['transfer-encoding'] !== undefined;
-      if (hasBody) reply.header('Connection', 'close');
+      reply.headers(closeIfBodyUnread(request.raw, redirect.status));
       return reply.redirect(redirect.location, redirect.status);
     }
-  });
-
-  // An in-flight request that finishes during the shutdown: no keep-alive afterwards.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (shutdownState.shuttingDown) reply.header('Connection', 'close');
-    return payload;
   });
 
   // A request the client gave up on before the response: no `requestCompleted` call.

@@ -1,0 +1,183 @@
+// The streaming multipart reader over a real Node http server.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toErrorResponse } from '../../src/http/errors.js';
+import { receiveFile } from '../../src/http/multipart.js';
+
+const LIMIT = 1024;
+let server: Server;
+let base: string;
+const received: { filename: string; mimeType: string | undefined; size: number }[] = [];
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    try {
+      const result = await receiveFile(req, { maxBytes: LIMIT }, async (file) => {
+        let size = 0;
+        for await (const chunk of file.stream) size += (chunk as Buffer).length;
+        return { filename: file.filename, mimeType: file.mimeType, size };
+      });
+      received.push(result);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result));
+    } catch (err) {
+      const { status, body } = toErrorResponse(err, { debug: false });
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function raw(parts: string[], boundary = 'XyZ'): { body: string; type: string } {
+  return {
+    body: `${parts.map((p) => `--${boundary}\r\n${p}\r\n`).join('')}--${boundary}--\r\n`,
+    type: `multipart/form-data; boundary=${boundary}`,
+  };
+}
+
+type Body = NonNullable<RequestInit['body']>;
+
+async function post(body: Body | null, type?: string) {
+  const res = await fetch(`${base}/`, {
+    method: 'POST',
+    body,
+    ...(type ? { headers: { 'content-type': type } } : {}),
+    // biome-ignore lint/suspicious/noExplicitAny: undici's `duplex` is not in lib.dom's RequestInit
+    ...({ duplex: 'half' } as any),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('receiveFile', () => {
+  it('streams the file part with its filename and type, skipping other fields', async () => {
+    const form = new FormData();
+    form.append('note', 'ignored');
+    form.append('other', new Blob(['not this one']), 'other.txt');
+    form.append('file', new Blob(['hello'], { type: 'image/png' }), 'pic.png');
+    form.append('file', new Blob(['second']), 'second.png');
+    const res = await post(form);
+    expect(res).toEqual({
+      status: 200,
+      json: { filename: 'pic.png', mimeType: 'image/png', size: 5 },
+    });
+  });
+
+  it('keeps UTF-8 filenames and the path for the sanitizer', async () => {
+    const { body, type } = raw([
+      'Content-Disposition: form-data; name="file"; filename="../dir/caf\u00e9 \u6771\u4eac.txt"\r\nContent-Type: text/plain\r\n\r\nx',
+    ]);
+    const res = await post(Buffer.from(body, 'utf8'), type);
+    expect(res.json).toMatchObject({ filename: '../dir/café 東京.txt', mimeType: 'text/plain' });
+  });
+
+  // What the parser reports; media.upload then keeps it when it is a well-formed type/subtype
+  // and stores application/octet-stream otherwise (normalizeContentType).
+  it.each([
+    // RFC 7578 section 4.4: a part without Content-Type is text/plain.
+    ['no Content-Type', '', 'text/plain'],
+    ['an empty Content-Type', 'Content-Type: \r\n', 'text/plain'],
+    ['garbage', 'Content-Type: not a type\r\n', 'not a type'],
+    ['missing subtype', 'Content-Type: image/\r\n', 'image/'],
+    ['text/plain', 'Content-Type: text/plain\r\n', 'text/plain'],
+    ['text/plain with charset', 'Content-Type: text/plain; charset=utf-8\r\n', 'text/plain'],
+    ['upper case', 'Content-Type: IMAGE/PNG\r\n', 'image/png'],
+    ['image/svg+xml', 'Content-Type: image/svg+xml\r\n', 'image/svg+xml'],
+  ])('declared type: %s', async (_name, header, expected) => {
+    const { body, type } = raw([
+      `Content-Disposition: form-data; name="note"\r\n\r\nfirst a field`,
+      `Content-Disposition: form-data; name="file"; filename="a.bin"\r\n${header}\r\nx`,
+    ]);
+    const res = await post(body, type);
+    expect(res.status).toBe(200);
+    expect(res.json.mimeType).toBe(expected);
+  });
+
+  it('accepts exactly the limit and refuses one byte more with 413', async () => {
+    const ok = new FormData();
+    ok.append('file', new Blob([Buffer.alloc(LIMIT)]), 'exact.bin');
+    expect((await post(ok)).json).toMatchObject({ size: LIMIT });
+
+    const big = new FormData();
+    big.append('file', new Blob([Buffer.alloc(LIMIT + 1)]), 'big.bin');
+    const res = await post(big);
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('refuses a form with more than 100 parts before the file with 413', async () => {
+    const fields = (n: number) =>
+      Array.from({ length: n }, (_, i) => `Content-Disposition: form-data; name="f${i}"\r\n\r\nv`);
+    const file = 'Content-Disposition: form-data; name="file"; filename="late.txt"\r\n\r\nx';
+    const within = raw([...fields(99), file]);
+    expect((await post(within.body, within.type)).status).toBe(200);
+    const over = raw([...fields(120), file]);
+    const res = await post(over.body, over.type);
+    expect(res.status).toBe(413);
+    expect(res.json).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
+  it('refuses a large streamed body without reading it into memory', async () => {
+    const boundary = 'big';
+    const chunk = Buffer.alloc(64 * 1024, 97);
+    async function* body() {
+      yield Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\n\r\n`,
+      );
+      for (let i = 0; i < 160; i++) yield chunk; // 10 MiB
+      yield Buffer.from(`\r\n--${boundary}--\r\n`);
+    }
+    const res = await post(
+      Readable.from(body()) as unknown as Body,
+      `multipart/form-data; boundary=${boundary}`,
+    );
+    expect(res.status).toBe(413);
+  });
+
+  it.each([
+    ['JSON', 'application/json', '{}'],
+    ['no type', undefined, 'x'],
+    ['urlencoded', 'application/x-www-form-urlencoded', 'file=x'],
+  ])('415 for a %s body', async (_name, type, body) => {
+    const res = await post(body, type);
+    expect(res.status).toBe(415);
+    expect(res.json).toMatchObject({ error: { code: 'unsupported_media_type' } });
+  });
+
+  it.each([
+    ['no file part', raw(['Content-Disposition: form-data; name="note"\r\n\r\nhi'])],
+    [
+      'a file under another name',
+      raw(['Content-Disposition: form-data; name="upload"; filename="a.txt"\r\n\r\nhi']),
+    ],
+    [
+      'an empty filename',
+      raw(['Content-Disposition: form-data; name="file"; filename=""\r\n\r\n']),
+    ],
+    [
+      'a file part without filename',
+      raw(['Content-Disposition: form-data; name="file"\r\n\r\nhi']),
+    ],
+    ['an empty body', { body: '', type: 'multipart/form-data; boundary=XyZ' }],
+  ])('400 missing_file for %s', async (_name, { body, type }) => {
+    const res = await post(body, type);
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { code: 'missing_file' } });
+  });
+
+  it.each([
+    ['a body that is not multipart', 'multipart/form-data; boundary=xyz', 'not multipart at all'],
+    ['no boundary', 'multipart/form-data', '--x\r\n\r\n'],
+    [
+      'a truncated body',
+      'multipart/form-data; boundary=t',
+      '--t\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf of it',
+    ],
+  ])('400 for %s', async (_name, type, body) => {
+    const res = await post(body, type);
+    expect(res.status).toBe(400);
+    expect(['bad_request', 'missing_file']).toContain((res.json.error as { code: string }).code);
+  });
+});
