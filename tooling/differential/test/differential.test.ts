@@ -1,6 +1,7 @@
 // The differential test: every app under apps/ (found by its sample.json) is built,
 // migrated and started as `node dist/server.js`; the default corpus goes to each; any
-// difference in the answers fails and is named (also written to .reports/differential.txt).
+// difference in the answers fails and is named (also written to .reports/differential.txt;
+// every observation, agreed or not, goes to .reports/differential.json).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,11 @@ describe('differential: the same requests to every app', () => {
       .slice(0, 8)
       .map(([ms, what]) => `  ${ms.toFixed(0).padStart(5)} ms  ${what}`);
     await mkdir(join(packageDir, '.reports'), { recursive: true });
+    // Every observation, to look at what the apps agreed on too.
+    await writeFile(
+      join(packageDir, '.reports', 'differential.json'),
+      `${JSON.stringify(result.rows, null, 1)}\n`,
+    );
     await writeFile(
       join(packageDir, '.reports', 'differential.txt'),
       [

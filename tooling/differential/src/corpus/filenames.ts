@@ -54,6 +54,8 @@ export const filenames: CorpusEntry[] = [
     'filename with a backslash-escaped quote',
     'form-data; name="file"; filename="a\\"b.txt"',
   ),
+  rawDisposition('filename with a raw CR', 'form-data; name="file"; filename="cr\rhere.txt"'),
+  rawDisposition('filename with a raw LF', 'form-data; name="file"; filename="lf\nhere.txt"'),
   rawDisposition('filename unquoted', 'form-data; name="file"; filename=plain.txt'),
   rawDisposition('filename unquoted with spaces', 'form-data; name="file"; filename=two words.txt'),
   rawDisposition('filename empty', 'form-data; name="file"; filename=""'),
