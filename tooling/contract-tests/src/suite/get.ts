@@ -1,0 +1,28 @@
+// `GET /api/media/:id`: the media object, or 404 (docs/contract.md).
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { ContractContext } from './context.js';
+import { expectError } from './expect.js';
+
+export function defineGetTests(ctx: ContractContext): void {
+  describe('GET /api/media/:id', () => {
+    it('answers the media object', async () => {
+      const media = await ctx.uploadOk(ctx.unique('get.txt'), 'get me', 'text/plain', {
+        ext: '.txt',
+      });
+      const res = await ctx.http.get(`/api/media/${media.id}`);
+      expect(res.status).toBe(200);
+      expect(res.json()).toEqual(media);
+    });
+
+    it.each([
+      ['an unknown UUID', randomUUID()],
+      ['a non-UUID', 'not-a-uuid'],
+      ['a number', '12345'],
+      ['an SQL-looking id', encodeURIComponent("1' OR '1'='1")],
+      ['an upper-case unknown UUID', randomUUID().toUpperCase()],
+    ])('%s: 404 not_found', async (_name, id) => {
+      expectError(await ctx.http.get(`/api/media/${id}`), 404, 'not_found');
+    });
+  });
+}
