@@ -100,7 +100,8 @@ export function createContractContext(target: () => ContractTarget): ContractCon
       const media = res.json<Media>();
       expectMediaShape(media, {
         filename: expected.filename ?? filename,
-        contentType: expected.contentType ?? contentType ?? 'application/octet-stream',
+        // A part without Content-Type is text/plain (RFC 7578, section 4.4).
+        contentType: expected.contentType ?? contentType ?? 'text/plain',
         size: bytes.length,
         ext: expected.ext,
       });

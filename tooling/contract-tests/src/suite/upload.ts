@@ -109,6 +109,15 @@ export function defineUploadTests(ctx: ContractContext): void {
       expect(media.key).toMatch(new RegExp(`^media/${media.id}(\\.txt)?$`));
     });
 
+    it('stores a file part without a Content-Type as text/plain (RFC 7578, section 4.4)', async () => {
+      const media = await ctx.uploadOk(ctx.unique('untyped.dat'), 'no type given', null, {
+        contentType: 'text/plain',
+        ext: '.dat',
+      });
+      const got = await ctx.content(media);
+      if (got) expect(got.header('content-type')).toMatch(/^text\/plain\b/);
+    });
+
     it.each([
       ['garbage', 'not a type'],
       ['missing subtype', 'image/'],
