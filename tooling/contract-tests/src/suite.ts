@@ -18,6 +18,7 @@ import { defineHtmlPageTests } from './suite/html-page.js';
 import { defineListTests } from './suite/list.js';
 import { defineLogTests } from './suite/logs.js';
 import { defineMediaFileTests } from './suite/media-files.js';
+import { defineMethodTests } from './suite/methods.js';
 import { defineRequestIdTests } from './suite/request-id.js';
 import { defineSecurityHeaderTests } from './suite/security-headers.js';
 import { defineSslRedirectTests } from './suite/ssl-redirect.js';
@@ -71,5 +72,6 @@ export function defineContractSuite(
     defineFormTests(ctx);
     if (options.logs) defineLogTests(ctx, options.logs);
     defineErrorTests(ctx);
+    defineMethodTests(ctx);
   });
 }

@@ -1,5 +1,5 @@
 // Errors in general: unknown paths are a JSON 404, odd requests a JSON 4xx, never a 5xx
-// (docs/contract.md, "Common rules").
+// (docs/contract.md, "Common rules"). Wrong methods on known paths: methods.ts.
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './context.js';
 import { expectError } from './expect.js';
@@ -13,17 +13,6 @@ export function defineErrorTests(ctx: ContractContext): void {
       '/index.html',
     ])('unknown path %s: 404 not_found as JSON', async (path) => {
       expectError(await ctx.http.get(path), 404, 'not_found');
-    });
-
-    it.each([
-      ['PUT', '/api/media'],
-      ['PATCH', '/api/info'],
-      ['DELETE', '/api/media'],
-      ['POST', '/healthz'],
-    ])('%s %s: a JSON 404/405, never a 5xx', async (method, path) => {
-      const res = await ctx.http.request(path, { method });
-      expect([404, 405]).toContain(res.status);
-      expectError(res, res.status, res.status === 404 ? 'not_found' : 'method_not_allowed');
     });
 
     it('a multipart Content-Type without a boundary: a JSON 4xx', async () => {
