@@ -84,6 +84,24 @@ export function defineContentTests(ctx: ContractContext): void {
       }
     });
 
+    it('file backend: 304 without a body when If-None-Match holds the ETag', async ({ skip }) => {
+      // The cloud backends answer 302: conditional requests go to the object store.
+      if (ctx.target.storage !== 'file') skip();
+      const media = await ctx.uploadOk(ctx.unique('etag.txt'), 'tagged', 'text/plain', {
+        ext: '.txt',
+      });
+      const first = await ctx.http.get(media.url);
+      expect(first.status).toBe(200);
+      const etag = first.header('etag') ?? '';
+      expect(etag).toMatch(/^(W\/)?"[^"]*"$/);
+      const again = await ctx.http.get(media.url, { headers: { 'if-none-match': etag } });
+      expect(again.status, again.text()).toBe(304);
+      expect(again.body.length).toBe(0);
+      const other = await ctx.http.get(media.url, { headers: { 'if-none-match': '"other"' } });
+      expect(other.status).toBe(200);
+      expect(other.text()).toBe('tagged');
+    });
+
     it('unknown id: 404 not_found', async () => {
       expectError(await ctx.http.get(`/api/media/${randomUUID()}/content`), 404, 'not_found');
       expectError(await ctx.http.get('/api/media/not-a-uuid/content'), 404, 'not_found');

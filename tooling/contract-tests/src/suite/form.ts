@@ -1,7 +1,7 @@
 // `POST /upload`, the HTML form's target: 303 to `/`, errors as the HTML page
 // (docs/contract.md).
 import { describe, expect, it } from 'vitest';
-import { findTags } from '../html.js';
+import { decodeEntities, findTags } from '../html.js';
 import { makePng } from '../png.js';
 import type { ContractContext } from './context.js';
 import { expectSecurityHeaders } from './expect.js';
@@ -36,6 +36,12 @@ export function defineFormTests(ctx: ContractContext): void {
       expect(res.header('content-type')).toMatch(/^text\/html\b/i);
       expect(findTags(res.text(), 'form').some((f) => f.attrs.action === '/upload')).toBe(true);
       expectSecurityHeaders(res);
+      // The message is the one the JSON API gives for the same upload.
+      const api = await ctx.upload([
+        { filename: '', contentType: 'application/octet-stream', data: '' },
+      ]);
+      const { message } = api.json<{ error: { message: string } }>().error;
+      expect(decodeEntities(res.text())).toContain(message);
     });
 
     it('not multipart: the HTML page with status 415', async () => {
@@ -46,6 +52,13 @@ export function defineFormTests(ctx: ContractContext): void {
       });
       expect(res.status).toBe(415);
       expect(res.header('content-type')).toMatch(/^text\/html\b/i);
+      const api = await ctx.http.request('/api/media', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'file=x',
+      });
+      const { message } = api.json<{ error: { message: string } }>().error;
+      expect(decodeEntities(res.text())).toContain(message);
     });
   });
 }
