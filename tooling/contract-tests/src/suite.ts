@@ -6,6 +6,7 @@
 // Every test sends its own data (unique filenames per run) and never assumes an empty
 // table, so the suite can run against a database that other runs already used.
 import { beforeAll, describe } from 'vitest';
+import { defineConnectionTests } from './suite/connections.js';
 import { defineContentTests } from './suite/content.js';
 import { createContractContext } from './suite/context.js';
 import { defineDeleteTests } from './suite/delete.js';
@@ -19,6 +20,7 @@ import { defineListTests } from './suite/list.js';
 import { defineLogTests } from './suite/logs.js';
 import { defineMediaFileTests } from './suite/media-files.js';
 import { defineMethodTests } from './suite/methods.js';
+import { defineParserErrorTests } from './suite/parser-errors.js';
 import { defineRequestIdTests } from './suite/request-id.js';
 import { defineSecurityHeaderTests } from './suite/security-headers.js';
 import { defineSslRedirectTests } from './suite/ssl-redirect.js';
@@ -62,6 +64,7 @@ export function defineContractSuite(
     defineRequestIdTests(ctx);
     defineHostCheckTests(ctx);
     defineSslRedirectTests(ctx);
+    defineConnectionTests(ctx);
     defineUploadTests(ctx);
     defineListTests(ctx);
     defineGetTests(ctx);
@@ -72,6 +75,7 @@ export function defineContractSuite(
     defineFormTests(ctx);
     if (options.logs) defineLogTests(ctx, options.logs);
     defineErrorTests(ctx);
+    defineParserErrorTests(ctx);
     defineMethodTests(ctx);
   });
 }

@@ -22,7 +22,8 @@ export interface MediaPage {
   nextCursor: string | null;
 }
 
-interface ErrorBody {
+/** The JSON error body of docs/contract.md. */
+export interface ErrorBody {
   error: { code: string; message: string };
 }
 
@@ -61,7 +62,9 @@ export function expectError(res: HttpResponse, status: number, code: string | st
   const codes = Array.isArray(code) ? code : [code];
   const context = `${res.status} ${res.text().slice(0, 300)}`;
   expect(res.status, context).toBe(status);
-  expect(res.header('content-type'), context).toMatch(/^application\/json\b/i);
+  expect(res.header('content-type') ?? '(no Content-Type)', context).toMatch(
+    /^application\/json\b/i,
+  );
   const body = res.json<ErrorBody>();
   expect(typeof body.error, context).toBe('object');
   expect(codes, context).toContain(body.error.code);
@@ -92,4 +95,46 @@ export function expectMediaShape(
   expect(Math.abs(age), `createdAt ${media.createdAt} is not close to now`).toBeLessThan(
     10 * 60_000,
   );
+}
+
+/**
+ * Asserts a redirect: the status, `Location`, an empty body (`Content-Length: 0`, no
+ * Content-Type) and the security headers (docs/contract.md, "Common rules"). A response to
+ * HEAD may leave Content-Length out.
+ */
+export function expectRedirect(
+  res: HttpResponse,
+  status: 301 | 302 | 303 | 308,
+  location?: string,
+  options: { head?: boolean } = {},
+): void {
+  const context = `${res.status} ${res.text().slice(0, 200)}`;
+  expect(res.status, context).toBe(status);
+  if (location !== undefined) expect(res.header('location'), 'Location').toBe(location);
+  else expect(res.header('location'), 'Location').toBeTruthy();
+  expect(res.body.length, `a ${status} has an empty body`).toBe(0);
+  expect(res.header('content-type'), `a ${status} has no Content-Type`).toBeUndefined();
+  if (options.head) expect(res.header('content-length') ?? '0', 'Content-Length').toBe('0');
+  else expect(res.header('content-length'), 'Content-Length').toBe('0');
+  expectSecurityHeaders(res);
+}
+
+/**
+ * Asserts a `304 Not Modified` answering a conditional GET whose full answer was `full`:
+ * the validators and caching headers of that answer (ETag, Cache-Control, Last-Modified),
+ * the security headers and a request id, and nothing that describes a body (no
+ * Content-Type, Content-Length, Content-Disposition, no body).
+ */
+export function expectNotModified(res: HttpResponse, full: HttpResponse): void {
+  expect(res.status, res.text().slice(0, 200)).toBe(304);
+  expect(res.body.length, 'a 304 has no body').toBe(0);
+  for (const name of ['etag', 'cache-control', 'last-modified']) {
+    expect(full.header(name), `${name} on the 200`).toBeTruthy();
+    expect(res.header(name), `${name} on the 304`).toBe(full.header(name));
+  }
+  for (const name of ['content-type', 'content-length', 'content-disposition']) {
+    expect(res.header(name), `${name} on a 304`).toBeUndefined();
+  }
+  expect(res.header('x-request-id'), 'X-Request-Id').toBeTruthy();
+  expectSecurityHeaders(res);
 }

@@ -1,7 +1,9 @@
-// The request log: one JSON line per request, no credential header values
-// (docs/contract.md, "Common rules"). Needs the app's stdout, so it is optional.
+// The request log: one JSON line per request, no credential header values, nothing of a
+// request the HTTP parser refused but one JSON line (docs/contract.md, "Common rules").
+// Needs the app's stdout, so it is optional.
 import { describe, expect, it } from 'vitest';
 import { contractEnv } from '../env.js';
+import { rawMessage, rawRequest } from '../raw.js';
 import type { ContractContext } from './context.js';
 import { UUID_PATTERN } from './expect.js';
 
@@ -59,6 +61,33 @@ export function defineLogTests(
       const lines = await logLines(reqId);
       expect(lines).toHaveLength(1);
       expect(lines[0]?.status).toBe(404);
+    });
+
+    it('logs a request the HTTP parser refused as JSON, without its raw bytes', async () => {
+      const before = (await readLogs()).length;
+      const authorization = `Bearer ct-raw-authorization-${ctx.runId}-do-not-log`;
+      const cookie = `session=ct-raw-cookie-${ctx.runId}-do-not-log`;
+      // A lower-case method: Node's parser refuses it, so only the server's error handler sees it.
+      const res = await rawRequest(
+        ctx.http.baseUrl,
+        rawMessage([
+          'get /api/info HTTP/1.1',
+          `Host: ${ctx.http.host}`,
+          `Authorization: ${authorization}`,
+          `Cookie: ${cookie}`,
+        ]),
+      );
+      expect(res.status).toBe(400);
+      let added = '';
+      for (let i = 0; i < 40 && added.trim() === ''; i++) {
+        added = (await readLogs()).slice(before);
+        if (added.trim() === '') await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const lines = added.split('\n').filter((line) => line.trim() !== '');
+      expect(lines.length, 'a log line for the refused request').toBeGreaterThan(0);
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect(added).not.toContain(`ct-raw-authorization-${ctx.runId}`);
+      expect(added).not.toContain(`ct-raw-cookie-${ctx.runId}`);
     });
 
     it('never writes credential header values', async () => {
