@@ -24,6 +24,7 @@ import { defineParserErrorTests } from './suite/parser-errors.js';
 import { defineRequestIdTests } from './suite/request-id.js';
 import { defineSecurityHeaderTests } from './suite/security-headers.js';
 import { defineSslRedirectTests } from './suite/ssl-redirect.js';
+import { defineStaticFileTests } from './suite/static-files.js';
 import { defineUploadTests } from './suite/upload.js';
 import type { ContractTarget } from './target.js';
 
@@ -72,6 +73,7 @@ export function defineContractSuite(
     defineMediaFileTests(ctx);
     defineDeleteTests(ctx);
     defineHtmlPageTests(ctx);
+    defineStaticFileTests(ctx);
     defineFormTests(ctx);
     if (options.logs) defineLogTests(ctx, options.logs);
     defineErrorTests(ctx);

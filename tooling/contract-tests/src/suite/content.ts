@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makePng } from '../png.js';
 import type { ContractContext, Fetched } from './context.js';
-import { encodeRfc8187, expectError, sha256 } from './expect.js';
+import { encodeRfc8187, expectError, expectNotModified, sha256 } from './expect.js';
 
 export function defineContentTests(ctx: ContractContext): void {
   describe('GET /api/media/:id/content', () => {
@@ -95,12 +95,53 @@ export function defineContentTests(ctx: ContractContext): void {
       const etag = first.header('etag') ?? '';
       expect(etag).toMatch(/^(W\/)?"[^"]*"$/);
       const again = await ctx.http.get(media.url, { headers: { 'if-none-match': etag } });
-      expect(again.status, again.text()).toBe(304);
-      expect(again.body.length).toBe(0);
+      expectNotModified(again, first);
       const other = await ctx.http.get(media.url, { headers: { 'if-none-match': '"other"' } });
       expect(other.status).toBe(200);
       expect(other.text()).toBe('tagged');
     });
+
+    it.for([
+      ['/api/media/:id/content', 'an attachment (HTML)', 'page.html', 'text/html'],
+      ['/media/<key>', 'an attachment (HTML)', 'page.html', 'text/html'],
+      ['/media/<key>', 'an inline file', 'inline.txt', 'text/plain'],
+    ] as const)(
+      'file backend: a 304 from %s for %s has the validators and no content headers',
+      async ([route, , name, type], { skip }) => {
+        if (ctx.target.storage !== 'file') skip();
+        const media = await ctx.uploadOk(ctx.unique(name), '<p>cached</p>', type, {
+          ext: name.slice(name.lastIndexOf('.')),
+        });
+        const url = route === '/media/<key>' ? `/media/${media.key}` : media.url;
+        const first = await ctx.http.get(url);
+        expect(first.status).toBe(200);
+        const again = await ctx.http.get(url, {
+          headers: { 'if-none-match': first.header('etag') ?? '' },
+        });
+        expectNotModified(again, first);
+      },
+    );
+
+    it.for([
+      ['text/html', 'page.html', '<p>exact</p>'],
+      ['text/plain', 'plain.txt', 'exact'],
+      ['application/json', 'data.json', '{"exact":true}'],
+      ['text/csv', 'table.csv', 'a,b'],
+    ] as const)(
+      'file backend: serves %s exactly as stored (no charset added)',
+      async ([type, name, body], { skip }) => {
+        if (ctx.target.storage !== 'file') skip();
+        const media = await ctx.uploadOk(ctx.unique(name), body, type, {
+          ext: name.slice(name.lastIndexOf('.')),
+        });
+        for (const url of [media.url, `/media/${media.key}`]) {
+          const res = await ctx.http.get(url);
+          expect(res.status, url).toBe(200);
+          expect(res.header('content-type'), url).toBe(type);
+          expect(res.text(), url).toBe(body);
+        }
+      },
+    );
 
     it('unknown id: 404 not_found', async () => {
       expectError(await ctx.http.get(`/api/media/${randomUUID()}/content`), 404, 'not_found');

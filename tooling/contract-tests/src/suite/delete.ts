@@ -1,4 +1,5 @@
-// `DELETE /api/media/:id`: row, object and page entry gone (docs/contract.md).
+// `DELETE /api/media/:id`: row, object and page entry gone; a request body is ignored
+// (docs/contract.md).
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { makePng } from '../png.js';
@@ -32,6 +33,22 @@ export function defineDeleteTests(ctx: ContractContext): void {
       }
       const page = await ctx.http.get('/');
       expect(page.text()).not.toContain(media.url);
+    });
+
+    it.each([
+      ['a JSON body', 'application/json', '{"confirm":true}'],
+      ['a text body', 'text/plain', 'please'],
+    ])('a DELETE with %s: the body is ignored, 204', async (_name, type, body) => {
+      const media = await ctx.uploadOk(ctx.unique('delete-body.txt'), 'x', 'text/plain', {
+        ext: '.txt',
+      });
+      const res = await ctx.http.request(`/api/media/${media.id}`, {
+        method: 'DELETE',
+        headers: { 'content-type': type },
+        body,
+      });
+      expect(res.status, res.text().slice(0, 300)).toBe(204);
+      expectError(await ctx.http.get(`/api/media/${media.id}`), 404, 'not_found');
     });
 
     it('deleting again, or an unknown id: 404 not_found', async () => {

@@ -2,7 +2,7 @@
 // (docs/contract.md).
 import { describe, expect, it } from 'vitest';
 import type { ContractContext } from './context.js';
-import { expectError, type Media, type MediaPage } from './expect.js';
+import { type ErrorBody, expectError, type Media, type MediaPage } from './expect.js';
 
 export function defineListTests(ctx: ContractContext): void {
   describe('GET /api/media (list)', () => {
@@ -80,13 +80,24 @@ export function defineListTests(ctx: ContractContext): void {
       expect(hundred.json<MediaPage>().items.length).toBe(Math.min(100, total));
     });
 
-    it.each(['0', '101', 'abc', '-1', '1.5', '10abc', '1e1'])(
-      'limit=%s: 400 invalid_query',
+    it.each(['0', '101', 'abc', '-1', '1.5', '10abc', '1e1', '', ' 5', '0x10'])(
+      'limit=%j: 400 invalid_query naming limit',
       async (limit) => {
         const res = await ctx.http.get(`/api/media?limit=${encodeURIComponent(limit)}`);
         expectError(res, 400, 'invalid_query');
+        expect(res.json<ErrorBody>().error.message).toMatch(/\blimit\b/);
       },
     );
+
+    it.each([
+      ['limit=1&limit=2', 'limit'],
+      ['limit=5&limit=5', 'limit'],
+      ['cursor=a&cursor=b', 'cursor'],
+    ])('%s (a repeated parameter): 400 invalid_query naming %s', async (query, name) => {
+      const res = await ctx.http.get(`/api/media?${query}`);
+      expectError(res, 400, 'invalid_query');
+      expect(res.json<ErrorBody>().error.message).toMatch(new RegExp(`\\b${name}\\b`));
+    });
 
     it.each([
       ['garbage', 'not-a-cursor'],
