@@ -26,6 +26,7 @@ import { defineSecurityHeaderTests } from './suite/security-headers.js';
 import { defineSslRedirectTests } from './suite/ssl-redirect.js';
 import { defineStaticFileTests } from './suite/static-files.js';
 import { defineUploadTests } from './suite/upload.js';
+import { defineUploadParsingTests } from './suite/upload-parsing.js';
 import type { ContractTarget } from './target.js';
 
 export {
@@ -67,6 +68,7 @@ export function defineContractSuite(
     defineSslRedirectTests(ctx);
     defineConnectionTests(ctx);
     defineUploadTests(ctx);
+    defineUploadParsingTests(ctx);
     defineListTests(ctx);
     defineGetTests(ctx);
     defineContentTests(ctx);

@@ -94,6 +94,11 @@ export function defineUploadTests(ctx: ContractContext): void {
       // (HTTP forbids the other C0 controls and DEL in header fields; parsers refuse them).
       ['bad\tna\u0085me\u009f.txt', 'badname.txt', '.txt'],
       ['\t\u0080\u009f', 'upload', ''],
+      // Nothing usable left: a dot segment or a directory.
+      ['..', 'upload', ''],
+      ['.', 'upload', ''],
+      ['../..', 'upload', ''],
+      ['dir/', 'upload', ''],
     ])('reduces filename %j to %j', async (name, expected, ext) => {
       await ctx.uploadOk(name, 'x', 'text/plain', { filename: expected, ext });
     });
@@ -115,10 +120,22 @@ export function defineUploadTests(ctx: ContractContext): void {
         ext: '.dat',
       });
       const got = await ctx.content(media);
-      if (got) expect(got.header('content-type')).toMatch(/^text\/plain\b/);
+      if (got) expect(got.header('content-type') ?? '(none)').toMatch(/^text\/plain\b/);
     });
 
     it.each([
+      ['an empty Content-Type value', ''],
+      ['a Content-Type with an empty media type (";;;")', ';;;'],
+      ['a Content-Type of only parameters', '; charset=utf-8'],
+    ])('stores a file part with %s as text/plain (no media type given)', async (_name, type) => {
+      await ctx.uploadOk(ctx.unique('empty-type.dat'), 'x', type, {
+        contentType: 'text/plain',
+        ext: '.dat',
+      });
+    });
+
+    it.each([
+      ['word without a slash', 'foo'],
       ['garbage', 'not a type'],
       ['missing subtype', 'image/'],
       ['missing type', '/png'],
@@ -204,12 +221,16 @@ export function defineUploadTests(ctx: ContractContext): void {
           method: 'POST',
           headers: {
             'content-type': body.contentType,
+            // A client that would keep the connection: a 413 closes it all the same, since
+            // the rest of the body is never read.
+            connection: 'keep-alive',
             ...(withLength ? { 'content-length': String(body.length) } : {}),
           },
           body: body.body(),
           timeoutMs: 60_000,
         });
         expectError(res, 413, 'payload_too_large');
+        expect(res.header('connection') ?? '(none)', 'Connection on a 413').toMatch(/\bclose\b/i);
         // Nothing kept: no row...
         const all = await ctx.listAll();
         expect(all.filter((m) => m.filename === filename)).toEqual([]);
@@ -231,11 +252,11 @@ export function defineUploadTests(ctx: ContractContext): void {
         expect(health.status).toBe(200);
       };
 
-      it('streamed (chunked): 413 payload_too_large, no row, no object', async () => {
+      it('streamed (chunked): 413 payload_too_large, Connection: close, no row, no object', async () => {
         await oversized(false);
       });
 
-      it('with a Content-Length: 413 payload_too_large, no row, no object', async () => {
+      it('with a Content-Length: 413 payload_too_large, Connection: close, no row, no object', async () => {
         await oversized(true);
       });
     });
