@@ -15,6 +15,14 @@ export {
 } from './multipart.js';
 export { crc32, makePng, PNG_SIGNATURE } from './png.js';
 export {
+  openConnection,
+  type RawConnection,
+  type RawResponse,
+  type ReadOptions,
+  rawMessage,
+  rawRequest,
+} from './raw.js';
+export {
   type ContractSuiteOptions,
   defineContractSuite,
   encodeRfc8187,
