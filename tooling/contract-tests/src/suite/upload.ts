@@ -136,6 +136,7 @@ export function defineUploadTests(ctx: ContractContext): void {
 
     it.each([
       ['word without a slash', 'foo'],
+      ['space in the type', 'a b/c'],
       ['garbage', 'not a type'],
       ['missing subtype', 'image/'],
       ['missing type', '/png'],
