@@ -90,7 +90,10 @@ export async function staticReply(
     // send()'s own message: it can name the file system path.
     throw notFound();
   }
-  const headers = { ...result.headers };
+  // send() gives Content-Length as a number; a Reply's headers are strings.
+  const headers = Object.fromEntries(
+    Object.entries(result.headers).map(([name, value]) => [name, String(value)]),
+  );
   if (result.statusCode === 304 || request.method === 'HEAD') {
     result.stream.destroy();
     return { status: result.statusCode, headers };
