@@ -1,6 +1,8 @@
 // The Express app: app-core's runtime wired into Express 5 middleware and routes.
 // Everything framework-independent (validation, storage, SQL, headers, error mapping)
 // lives in @divio-samples/app-core; this file only decides where it plugs into Express.
+
+import { pipeline } from 'node:stream';
 import {
   checkHost,
   checkUrl,
@@ -172,6 +174,7 @@ function send(res: Response, reply: Reply): void {
     res.end();
     return;
   }
-  reply.body.on('error', (err) => res.destroy(err));
-  reply.body.pipe(res);
+  // pipeline, not pipe: when the client goes away first, the file stream (and its file
+  // handle) is closed at once instead of waiting for the garbage collector.
+  pipeline(reply.body, res, () => {});
 }

@@ -44,7 +44,7 @@ export function createApp(runtime: Runtime): App {
     trustProxy: config.divio.security.trustProxy,
     // An id too long to be a UUID is just an unknown id (404 from the route), never a
     // router error: the request line is bounded by Node's 16 KiB header limit anyway.
-    maxParamLength: 16 * 1024,
+    routerOptions: { maxParamLength: 16 * 1024 },
     // Errors Fastify raises before any hook runs (a URL its router cannot decode).
     // No hook or response listener runs for these: headers and log line are added here.
     frameworkErrors: (err, request, reply) => {
