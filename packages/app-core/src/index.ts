@@ -1,9 +1,10 @@
 // @divio-samples/app-core: the framework-free part of every sample app. Only what the apps
 // call is exported; the modules under src/ hold the rest (see README.md).
 
-// HTTP: the rules before the routes, errors, uploads, replies, the page and the assets.
+// HTTP: the rules before the routes, errors, uploads, replies, the page and the assets. (The
+// media domain is reached through `Runtime.media`.)
 export { contentReply } from './http/content.js';
-export { type ErrorResponse, HttpError, notFound, toErrorResponse } from './http/errors.js';
+export { type ErrorResponse, HttpError, toErrorResponse } from './http/errors.js';
 export { errorPage, indexPage } from './http/html.js';
 export { receiveFile } from './http/multipart.js';
 export { parsePageQuery } from './http/page-query.js';
@@ -17,8 +18,6 @@ export {
 export type { Reply } from './http/reply.js';
 export { noRoute } from './http/routes.js';
 export { staticReply } from './http/static.js';
-// The media domain, as the apps see it.
-export type { Media, MediaService } from './media/service.js';
 // The process: serve an app, shut it down, the release command.
 export { startupFailure } from './process/config.js';
 export { type Logger, logRequest, pathOf } from './process/logs.js';
