@@ -22,7 +22,10 @@ interface IdParams {
 }
 
 /** Streams the request's `file` part to storage (app-core's reader on the raw request). */
-export function upload(runtime: Runtime, request: FastifyRequest) {
+export function upload(
+  runtime: Runtime,
+  request: FastifyRequest,
+): ReturnType<Runtime['media']['upload']> {
   const { media, config } = runtime;
   return receiveFile(request.raw, { maxBytes: config.maxUploadBytes }, (file) =>
     media.upload({
