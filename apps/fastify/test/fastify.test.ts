@@ -142,7 +142,10 @@ describe('Fastify errors in the contract shape', () => {
     expectError(await http.request('/nope', { method: 'QUERY' }), 404, 'not_found');
   });
 
-  it('a DELETE with a JSON body: the body is ignored, 204', async () => {
+  it.each([
+    ['a JSON body', 'application/json'],
+    ['a Content-Type that is no media type', 'foo'],
+  ])('a DELETE with %s: the body is ignored, 204', async (_name, type) => {
     const { contentType, body } = multipartBody([
       { filename: 'to-delete.txt', contentType: 'text/plain', data: 'x' },
     ]);
@@ -154,28 +157,10 @@ describe('Fastify errors in the contract shape', () => {
     const { id } = created.json<{ id: string }>();
     const res = await http.request(`/api/media/${id}`, {
       method: 'DELETE',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': type },
       body: '{"confirm":true}',
     });
     expect(res.status, res.text()).toBe(204);
-  });
-
-  it('a repeated limit: 400 invalid_query naming the field', async () => {
-    const res = await http.get('/api/media?limit=1&limit=2');
-    expectError(res, 400, 'invalid_query');
-    expect(res.json<{ error: { message: string } }>().error.message).toMatch(/^limit: /);
-  });
-
-  it('a body of another type: 415 before the body is parsed, never a JSON parse error', async () => {
-    const res = await http.request('/api/media', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{not json',
-    });
-    expectError(res, 415, 'unsupported_media_type');
-    expect(res.json<{ error: { message: string } }>().error.message).toBe(
-      'Expected a multipart/form-data body',
-    );
   });
 });
 
