@@ -162,6 +162,23 @@ describe('Fastify errors in the contract shape', () => {
     });
     expect(res.status, res.text()).toBe(204);
   });
+  it('a repeated limit: 400 invalid_query naming the field', async () => {
+    const res = await http.get('/api/media?limit=1&limit=2');
+    expectError(res, 400, 'invalid_query');
+    expect(res.json<{ error: { message: string } }>().error.message).toMatch(/^limit: /);
+  });
+
+  it('a body of another type: 415 before the body is parsed, never a JSON parse error', async () => {
+    const res = await http.request('/api/media', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expectError(res, 415, 'unsupported_media_type');
+    expect(res.json<{ error: { message: string } }>().error.message).toBe(
+      'Expected a multipart/form-data body',
+    );
+  });
 });
 
 describe('responses', () => {
