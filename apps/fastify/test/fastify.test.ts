@@ -162,6 +162,7 @@ describe('Fastify errors in the contract shape', () => {
     });
     expect(res.status, res.text()).toBe(204);
   });
+
   it('a repeated limit: 400 invalid_query naming the field', async () => {
     const res = await http.get('/api/media?limit=1&limit=2');
     expectError(res, 400, 'invalid_query');
