@@ -1,6 +1,7 @@
-// Streaming multipart/form-data uploads on @fastify/busboy, the parser @fastify/multipart
-// uses as well: every app reads a form the same way. The `file` part is handed on as a
-// stream while the body is still arriving; nothing is buffered, whatever the size.
+// Streaming multipart/form-data uploads on @fastify/busboy (the maintained busboy fork): the
+// one reader every app uses, over Node's own request (Fastify's included), so every app
+// reads a form the same way. The `file` part is handed on as a stream while the body is
+// still arriving; nothing is buffered, whatever the size.
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { Busboy, type BusboyConfig, type BusboyInstance } from '@fastify/busboy';
