@@ -1,75 +1,49 @@
 // The Express app: app-core's runtime wired into Express 5 middleware and routes.
 // Everything framework-independent (validation, storage, SQL, headers, error mapping)
 // lives in @divio-samples/app-core; this file only decides where it plugs into Express.
+
+import { pipeline } from 'node:stream';
 import {
-  type ContentReply,
   checkHost,
-  closeIfBodyUnread,
+  checkUrl,
   contentReply,
   errorPage,
   indexPage,
   logRequest,
-  methodNotAllowed,
-  notFound,
+  noRoute,
   parsePageQuery,
+  type Reply,
   type Runtime,
   receiveFile,
   requestId,
-  STATIC_CACHE_CONTROL,
   securityHeaders,
   sslRedirect,
-  staticDir,
+  staticReply,
   toErrorResponse,
 } from '@divio-samples/app-core';
-import express, {
-  type ErrorRequestHandler,
-  type NextFunction,
-  type Request,
-  type Response,
-} from 'express';
-
-type Route = readonly [path: string, methods: readonly string[]];
-
-/** Routes and the methods they answer; other methods get 405 with an `Allow` header. */
-const ROUTES: readonly Route[] = [
-  ['/static/*path', ['GET', 'HEAD']],
-  ['/', ['GET', 'HEAD']],
-  ['/upload', ['POST']],
-  ['/healthz', ['GET', 'HEAD']],
-  ['/readyz', ['GET', 'HEAD']],
-  ['/api/info', ['GET', 'HEAD']],
-  ['/api/media', ['GET', 'HEAD', 'POST']],
-  ['/api/media/:id', ['GET', 'HEAD', 'DELETE']],
-  ['/api/media/:id/content', ['GET', 'HEAD']],
-];
-/** Served by the file backend only. */
-const FILE_MEDIA_ROUTE: Route = ['/media/*key', ['GET', 'HEAD']];
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 
 export function createApp(runtime: Runtime): express.Express {
   const { config, media, logger } = runtime;
   const { security } = config.divio;
+  const fileMedia = runtime.storage.backend === 'file';
   const app = express();
 
   app.disable('x-powered-by');
-  // Express computes req.protocol / req.ip from X-Forwarded-* only when told to trust them:
-  // on Divio the platform's proxy sets them and the app is reachable only through it.
-  app.set('trust proxy', security.trustProxy);
   app.set('etag', false);
+  // Paths match exactly: `/API/INFO` and `/api/info/` are unknown paths.
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
 
-  // 1. Request id, request log line, security headers: first, so that every response has them.
+  // 1. Request id, request log line, security headers: first, so that every response has
+  //    them; then a path that is not valid percent-encoding is a 400 before any router sees it.
   app.use((req, res, next) => {
     const id = requestId(req.headers['x-request-id']);
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
     logRequest(logger, req, res, id);
-    res.set(
-      securityHeaders({
-        https: req.protocol === 'https',
-        hsts: security.sslRedirect,
-        mediaOrigins: runtime.mediaOrigins,
-      }),
-    );
-    next();
+    res.set(securityHeaders(security, req.headers, runtime.mediaOrigins));
+    next(checkUrl(req.url));
   });
 
   // 2. Health endpoints: before the host check and the HTTPS redirect (probes use the IP).
@@ -86,38 +60,24 @@ export function createApp(runtime: Runtime): express.Express {
     next(checkHost(security, req.headers.host, req.path));
   });
   app.use((req, res, next) => {
-    const redirect = sslRedirect(security, {
-      proto: req.protocol,
-      host: req.headers.host,
-      url: req.originalUrl,
-      method: req.method,
-      path: req.path,
-    });
-    if (!redirect) return next();
-    res.set(closeIfBodyUnread(req, redirect.status));
-    res.redirect(redirect.status, redirect.location);
+    const redirect = sslRedirect(security, req);
+    if (redirect) send(res, redirect);
+    else next();
   });
 
-  // 4. Static assets (long cache: pages link them with a content hash).
-  app.use(
-    '/static',
-    express.static(staticDir, {
-      index: false,
-      dotfiles: 'ignore',
-      redirect: false,
-      setHeaders: (res) => res.setHeader('Cache-Control', STATIC_CACHE_CONTROL),
-    }),
-  );
-
-  // 5. Local media files: only the file backend serves `/media/<key>` itself.
-  if (runtime.storage.backend === 'file') {
+  // 4. Static assets (long cache: pages link them with a content hash); the file backend's
+  //    own media URLs, `/media/<key>`.
+  app.get('/static/*path', async (req, res) => {
+    send(res, await staticReply(req, req.path.slice('/static/'.length)));
+  });
+  if (fileMedia) {
     app.get('/media/*key', async (req, res) => {
       const key = ([] as string[]).concat(req.params.key ?? []).join('/');
       send(res, contentReply(await media.contentByKey(key), req));
     });
   }
 
-  // 6. Pages and the JSON API.
+  // 5. Pages and the JSON API.
   app.get('/', async (_req, res) => {
     res.type('html').send(await indexPage(runtime));
   });
@@ -135,7 +95,7 @@ export function createApp(runtime: Runtime): express.Express {
   app.post('/upload', async (req, res, next) => {
     try {
       await upload(req);
-      res.redirect(303, '/');
+      res.status(303).location('/').end();
     } catch (err) {
       next(new HtmlPageError(err));
     }
@@ -168,21 +128,14 @@ export function createApp(runtime: Runtime): express.Express {
     send(res, contentReply(await media.content(req.params.id), req));
   });
 
-  // 7. Known paths with another method (OPTIONS too): 405; anything else: 404. Both as JSON.
-  const routes = runtime.storage.backend === 'file' ? [...ROUTES, FILE_MEDIA_ROUTE] : ROUTES;
-  for (const [path, methods] of routes) {
-    // A method the path answers arrives here only when nothing was found (a missing asset).
-    app.all(path, (req, _res, next) => {
-      if (methods.includes(req.method)) next();
-      else throw methodNotAllowed(methods);
-    });
-  }
-  app.use(() => {
-    throw notFound();
+  // 6. Nothing answered: a known path with another method (OPTIONS too) is 405 with
+  //    `Allow`, anything else 404 (app-core's table of the contract's paths).
+  app.use((req) => {
+    throw noRoute(req.method, req.path, { fileMedia });
   });
 
-  // 8. One error handler: JSON errors everywhere, the HTML page for the form's route.
-  const onError: ErrorRequestHandler = async (err, req, res, _next: NextFunction) => {
+  // 7. One error handler: JSON errors everywhere, the HTML page for the form's route.
+  const onError: ErrorRequestHandler = async (err, _req, res, _next) => {
     const htmlError = err instanceof HtmlPageError;
     const cause = htmlError ? err.cause : err;
     const { status, body, headers } = toErrorResponse(cause, { debug: config.divio.debug });
@@ -191,7 +144,7 @@ export function createApp(runtime: Runtime): express.Express {
       res.destroy();
       return;
     }
-    res.status(status).set({ ...headers, ...closeIfBodyUnread(req, status) });
+    res.status(status).set(headers);
     if (htmlError) res.type('html').send(await errorPage(runtime, body.error.message));
     else res.json(body);
   };
@@ -209,19 +162,19 @@ class HtmlPageError extends Error {
   }
 }
 
-/** Sends app-core's reply for media content: the redirect, or status, headers and stream. */
-function send(res: Response, reply: ContentReply): void {
-  if (reply.kind === 'redirect') {
-    res.set(reply.headers).redirect(reply.status, reply.location);
-    return;
-  }
+/**
+ * Sends a reply app-core decided (media content, a static file, a redirect): status,
+ * headers, then the body stream or an empty body. setHeader, not res.set: the headers
+ * exactly as given (res.set would add a charset to text/* types).
+ */
+function send(res: Response, reply: Reply): void {
   res.status(reply.status);
-  // setHeader, not res.set: exactly the stored type (res.set adds a charset to text/*).
   for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
   if (!reply.body) {
     res.end();
     return;
   }
-  reply.body.on('error', (err) => res.destroy(err));
-  reply.body.pipe(res);
+  // pipeline, not pipe: when the client goes away first, the file stream (and its file
+  // handle) is closed at once instead of waiting for the garbage collector.
+  pipeline(reply.body, res, () => {});
 }

@@ -1,7 +1,6 @@
-// JSON schemas of the JSON API (docs/contract.md, docs/openapi.yaml). Fastify validates
-// params and query strings with them (Ajv) and serializes responses with them
-// (fast-json-stringify): only the declared fields ever leave the process.
-import { MAX_PAGE_SIZE } from '@divio-samples/app-core';
+// JSON schemas of the JSON API's responses (docs/contract.md, docs/openapi.yaml). Fastify
+// serializes responses with them (fast-json-stringify): only the declared fields ever leave
+// the process. Requests are checked by app-core (ids, the page query), as in every app.
 
 const ERROR_CODES = [
   'bad_request',
@@ -9,6 +8,8 @@ const ERROR_CODES = [
   'missing_file',
   'unsupported_media_type',
   'payload_too_large',
+  'headers_too_large',
+  'request_timeout',
   'not_found',
   'method_not_allowed',
   'bad_host',
@@ -120,40 +121,3 @@ export const errorResponses = {
   '4xx': { $ref: 'Error#' },
   '5xx': { $ref: 'Error#' },
 } as const;
-
-/**
- * `:id` must be a UUID. The error handler turns a failed params validation into
- * `404 not_found`: an id that is not a UUID names no media item.
- */
-export const idParamsSchema = {
-  type: 'object',
-  required: ['id'],
-  properties: {
-    id: {
-      type: 'string',
-      pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
-    },
-  },
-} as const;
-
-export interface IdParams {
-  id: string;
-}
-
-/**
- * `limit` and `cursor` as single strings (a repeated parameter is `400 invalid_query`).
- * Their values are checked by app-core's `parsePageQuery`, with the same messages in every
- * app: `limit` a whole number from 1 to 100 (default 20), `cursor` one this API handed out.
- */
-export const pageQuerySchema = {
-  type: 'object',
-  properties: {
-    limit: { type: 'string', maxLength: 3, description: `1 to ${MAX_PAGE_SIZE} (default 20)` },
-    cursor: { type: 'string', maxLength: 200, description: 'nextCursor of the previous page' },
-  },
-} as const;
-
-export interface PageQuery {
-  limit?: string;
-  cursor?: string;
-}

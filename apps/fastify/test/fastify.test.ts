@@ -1,5 +1,6 @@
 // Fastify specifics beyond app.test.ts, in-process on SQLite x file: the log line of a 404,
-// Fastify's own errors (bad URL, long params, repeated query parameters, unknown content
+// where Fastify's router and body handling would differ from the other apps (a bad URL, long
+// and empty params, repeated query parameters, QUERY without Content-Type, bodies of other
 // types, 405 on parametric routes) in the contract's error shape, response schemas, other
 // multipart parts, and the shutdown sequence through app-core (readiness first, the server
 // drains, app.close() and then the pool; the timeout cuts).
@@ -120,8 +121,46 @@ describe('Fastify errors in the contract shape', () => {
     expect(await logLineFor(id)).toMatchObject([{ status: 400, method: 'GET' }]);
   });
 
-  it('an over-long id: 404 not_found', async () => {
-    expectError(await http.get(`/api/media/${'a'.repeat(500)}`), 404, 'not_found');
+  it('an over-long id is an unknown id (maxParamLength): 404 "No media with this id"', async () => {
+    const res = await http.get(`/api/media/${'a'.repeat(2000)}`);
+    expectError(res, 404, 'not_found');
+    expect(res.json<{ error: { message: string } }>().error.message).toBe('No media with this id');
+  });
+
+  it('an empty :id (/api/media/) is no route: 404, as paths match exactly', async () => {
+    const res = await http.get('/api/media/');
+    expectError(res, 404, 'not_found');
+    expect(res.json<{ error: { message: string } }>().error.message).toBe('Not found');
+  });
+
+  it('QUERY and PROPFIND without a Content-Type: 405 with Allow, before any body check', async () => {
+    for (const method of ['QUERY', 'PROPFIND']) {
+      const res = await http.request('/api/media', { method });
+      expectError(res, 405, 'method_not_allowed');
+      expect(res.header('allow')).toBe('GET, HEAD, POST');
+    }
+    expectError(await http.request('/nope', { method: 'QUERY' }), 404, 'not_found');
+  });
+
+  it.each([
+    ['a JSON body', 'application/json'],
+    ['a Content-Type that is no media type', 'foo'],
+  ])('a DELETE with %s: the body is ignored, 204', async (_name, type) => {
+    const { contentType, body } = multipartBody([
+      { filename: 'to-delete.txt', contentType: 'text/plain', data: 'x' },
+    ]);
+    const created = await http.request('/api/media', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
+    const { id } = created.json<{ id: string }>();
+    const res = await http.request(`/api/media/${id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': type },
+      body: '{"confirm":true}',
+    });
+    expect(res.status, res.text()).toBe(204);
   });
 
   it('a repeated limit: 400 invalid_query naming the field', async () => {

@@ -2,27 +2,24 @@
 // Everything framework-independent (validation, storage, SQL, headers, error mapping)
 // lives in @divio-samples/app-core; this file only decides where it plugs into Koa.
 import {
-  type ContentReply,
   checkHost,
-  closeIfBodyUnread,
+  checkUrl,
   contentReply,
   errorPage,
   indexPage,
   logRequest,
-  methodNotAllowed,
-  notFound,
+  noRoute,
   parsePageQuery,
+  type Reply,
   type Runtime,
   receiveFile,
   requestId,
-  STATIC_CACHE_CONTROL,
   securityHeaders,
   sslRedirect,
-  staticDir,
+  staticReply,
   toErrorResponse,
 } from '@divio-samples/app-core';
-import Router, { type RouterContext } from '@koa/router';
-import { send } from '@koa/send';
+import Router from '@koa/router';
 import Koa, { type Context } from 'koa';
 
 /** What the middleware keeps on `ctx.state` for the ones after it. */
@@ -38,8 +35,9 @@ type AppContext = Koa.ParameterizedContext<AppState>;
 export function createApp(runtime: Runtime): Koa<AppState> {
   const { config, media, logger } = runtime;
   const { security } = config.divio;
-  // `proxy`: ctx.protocol and ctx.ip come from X-Forwarded-Proto / X-Forwarded-For. On Divio
-  // the platform's proxy sets them and the app is reachable only through it.
+  const fileMedia = runtime.storage.backend === 'file';
+  // `proxy`: ctx.ip comes from X-Forwarded-For. On Divio the platform's proxy sets it and the
+  // app is reachable only through it. (HTTPS-ness is app-core's, from X-Forwarded-Proto.)
   const app = new Koa<AppState>({ proxy: security.trustProxy });
 
   // Errors that escape the response itself (a stream failing after the headers went out):
@@ -61,13 +59,7 @@ export function createApp(runtime: Runtime): Koa<AppState> {
     ctx.state.requestId = id;
     ctx.set('X-Request-Id', id);
     logRequest(logger, ctx.req, ctx.res, id);
-    ctx.set(
-      securityHeaders({
-        https: ctx.protocol === 'https',
-        hsts: security.sslRedirect,
-        mediaOrigins: runtime.mediaOrigins,
-      }),
-    );
+    ctx.set(securityHeaders(security, ctx.headers, runtime.mediaOrigins));
     await next();
   });
 
@@ -81,7 +73,7 @@ export function createApp(runtime: Runtime): Koa<AppState> {
       if (status >= 500) logger.error({ err, reqId: ctx.state.requestId }, 'request failed');
       if (ctx.headerSent || !ctx.writable) return;
       ctx.status = status;
-      ctx.set({ ...headers, ...closeIfBodyUnread(ctx.req, status) });
+      ctx.set(headers);
       if (ctx.state.htmlErrors) {
         ctx.type = 'html';
         ctx.body = await errorPage(runtime, body.error.message);
@@ -91,27 +83,23 @@ export function createApp(runtime: Runtime): Koa<AppState> {
     }
   });
 
-  // 3. Host check, then the HTTPS redirect (so Location never names a foreign host). Both
+  // 3. A path that is not valid percent-encoding: 400 before any router sees it. Then the
+  //    host check and the HTTPS redirect (so Location never names a foreign host). Both
   //    exempt the health endpoints: the platform probes them by IP and over plain HTTP.
   //    The raw Host header, never X-Forwarded-Host (which `proxy` would make ctx.host use).
   app.use(async (ctx, next) => {
+    const malformed = checkUrl(ctx.url);
+    if (malformed) throw malformed;
     const refused = checkHost(security, ctx.req.headers.host, ctx.path);
     if (refused) throw refused;
-    const redirect = sslRedirect(security, {
-      proto: ctx.protocol,
-      host: ctx.req.headers.host,
-      url: ctx.originalUrl,
-      method: ctx.method,
-      path: ctx.path,
-    });
-    if (!redirect) return next();
-    ctx.set(closeIfBodyUnread(ctx.req, redirect.status));
-    ctx.status = redirect.status;
-    ctx.redirect(redirect.location);
+    const redirect = sslRedirect(security, ctx.req);
+    if (redirect) send(ctx, redirect);
+    else await next();
   });
 
-  // 4. The routes. @koa/router answers HEAD for every GET route.
-  const router = new Router<AppState>();
+  // 4. The routes, matched exactly (case and trailing slash count). @koa/router answers
+  //    HEAD for every GET route.
+  const router = new Router<AppState>({ strict: true, sensitive: true });
 
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
@@ -122,32 +110,14 @@ export function createApp(runtime: Runtime): Koa<AppState> {
     ctx.body = result;
   });
 
-  // Static assets (long cache: pages link them with a content hash). ctx.path is still
-  // percent-encoded; send() decodes it once and refuses traversal and dotfiles.
+  // Static assets (long cache: pages link them with a content hash); ctx.path is still
+  // percent-encoded, as staticReply takes it. The file backend's own media URLs, /media/<key>.
   router.get('/static/*path', async (ctx) => {
-    let served: string | undefined;
-    try {
-      served = await send(ctx, ctx.path.slice('/static/'.length), {
-        root: staticDir,
-        index: false,
-        hidden: false,
-        brotli: false,
-        gzip: false,
-        setHeaders: (res) => res.setHeader('Cache-Control', STATIC_CACHE_CONTROL),
-      });
-    } catch (err) {
-      // 400 (bad encoding), 403 (traversal), 404: all "no such asset" to the client, and
-      // never send()'s own message (it names the file system path).
-      if (isClientError(err)) throw notFound();
-      throw err;
-    }
-    if (served === undefined) throw notFound();
+    send(ctx, await staticReply(ctx.req, ctx.path.slice('/static/'.length)));
   });
-
-  // Local media files: only the file backend serves `/media/<key>` itself.
-  if (runtime.storage.backend === 'file') {
+  if (fileMedia) {
     router.get('/media/*key', async (ctx) => {
-      sendContent(ctx, contentReply(await media.contentByKey(ctx.params.key ?? ''), ctx));
+      send(ctx, contentReply(await media.contentByKey(ctx.params.key ?? ''), ctx));
     });
   }
 
@@ -170,8 +140,9 @@ export function createApp(runtime: Runtime): Koa<AppState> {
   router.post('/upload', async (ctx) => {
     ctx.state.htmlErrors = true;
     await upload(ctx);
+    ctx.body = null;
     ctx.status = 303;
-    ctx.redirect('/');
+    ctx.set('Location', '/');
   });
 
   router.get('/api/info', (ctx) => {
@@ -200,39 +171,31 @@ export function createApp(runtime: Runtime): Koa<AppState> {
   });
 
   router.get('/api/media/:id/content', async (ctx) => {
-    sendContent(ctx, contentReply(await media.content(ctx.params.id ?? ''), ctx));
+    send(ctx, contentReply(await media.content(ctx.params.id ?? ''), ctx));
   });
 
-  // 5. Nothing matched the method: a known path with another method (OPTIONS too) is 405
-  //    with the path's methods in `Allow`; an unknown path is 404. @koa/router's
-  //    allowedMethods() would answer OPTIONS itself with 200, so this small fallback does it.
+  // 5. Nothing answered: a known path with another method (OPTIONS too) is 405 with
+  //    `Allow`, anything else 404 (app-core's table of the contract's paths). @koa/router's
+  //    allowedMethods() would answer OPTIONS itself with 200, so this fallback does it.
   app.use(router.routes());
-  app.use((ctx: RouterContext<AppState>) => {
-    const methods = (ctx.matched ?? []).flatMap((layer) => layer.methods);
-    throw methods.length > 0 ? methodNotAllowed(methods) : notFound();
+  app.use((ctx) => {
+    throw noRoute(ctx.method, ctx.path, { fileMedia });
   });
 
   return app;
 }
 
-function isClientError(err: unknown): boolean {
-  const status = (err as { status?: unknown } | undefined)?.status;
-  return typeof status === 'number' && status >= 400 && status < 500;
-}
-
-/** Sends app-core's reply for media content: the redirect, or status, headers and stream. */
-function sendContent(ctx: AppContext, reply: ContentReply): void {
-  if (reply.kind === 'redirect') {
-    ctx.set(reply.headers);
-    ctx.status = reply.status;
-    ctx.redirect(reply.location);
-    return;
-  }
-  // Status first: Koa drops the body headers of a 304 when it is set. ctx.set, not ctx.type:
-  // exactly the stored type (ctx.type would add a charset to text/*).
+/**
+ * Sends a reply app-core decided (media content, a static file, a redirect): status,
+ * headers, then the body stream or an explicitly empty body (Koa then sends
+ * `Content-Length: 0` and no Content-Type; 304 and HEAD send the headers only). The body is
+ * set first: Koa turns a null body set after the status into a 204. ctx.set, not ctx.type:
+ * the headers exactly as given (ctx.type would add a charset to text/*).
+ */
+function send(ctx: Context, reply: Reply): void {
+  if (!reply.body) ctx.body = null;
   ctx.status = reply.status;
   ctx.set(reply.headers);
-  // Koa pipes the stream and destroys it when the response ends or the client goes away;
-  // HEAD and 304 have none (Koa sends the headers only).
+  // Koa pipes the stream and destroys it when the response ends or the client goes away.
   if (reply.body) ctx.body = reply.body;
 }

@@ -31,6 +31,8 @@ export interface Cell {
   /** The running server (after beforeAll). */
   started(): StartedServer;
   env(): Record<string, string>;
+  /** Everything the app logged so far (JSON lines), for the contract's log checks. */
+  logs(): string;
 }
 
 /** Registers beforeAll/afterAll hooks that bring the cell up and tear it down again. */
@@ -43,6 +45,7 @@ export function useCell(
   let server: StartedServer | undefined;
   let env: Record<string, string> = {};
   let mediaRoot: string | undefined;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     const scratch = await mkdtemp(join(tmpdir(), `${app.framework}-${database}-${storage}-`));
@@ -77,7 +80,7 @@ export function useCell(
     server = await app.startServer(env, {
       port: 0,
       host: '127.0.0.1',
-      logDestination: { write: () => {} },
+      logDestination: { write: (line: string) => logLines.push(line) },
     });
   }, 120_000);
 
@@ -102,5 +105,6 @@ export function useCell(
       return server;
     },
     env: () => env,
+    logs: () => logLines.join('\n'),
   };
 }

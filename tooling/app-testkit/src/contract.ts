@@ -22,7 +22,7 @@ export async function defineContractCells(
   for (const [database, storage] of cells) {
     describe.skipIf(!available.get(database))(`${app.framework} × ${database} × ${storage}`, () => {
       const cell = useCell(app, database, storage);
-      defineContractSuite(() => cell.target());
+      defineContractSuite(() => cell.target(), { logs: () => cell.logs() });
     });
   }
 }

@@ -14,6 +14,11 @@ export interface ExecOptions {
   logFile?: string;
   /** Also pass output through to this process's stdout/stderr (for interactive use). */
   inherit?: boolean;
+  /**
+   * Append the child's stdout, and nothing else, to this file as it arrives (e.g. a
+   * container's log lines, for a reader that needs them while the command still runs).
+   */
+  stdoutFile?: string;
 }
 
 export interface ExecResult {
@@ -84,6 +89,7 @@ export const exec: Exec = (command, args, options = {}) =>
     child.stdout.on('data', (chunk: string) => {
       stdout += chunk;
       if (logFile) appendFileSync(logFile, chunk);
+      if (options.stdoutFile) appendFileSync(options.stdoutFile, chunk);
       if (options.inherit) process.stdout.write(chunk);
     });
     child.stderr.on('data', (chunk: string) => {

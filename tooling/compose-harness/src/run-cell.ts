@@ -4,7 +4,8 @@
 //   start    the database (and the storage emulator) of the cell
 //   migrate  the release command as a one-off container from the same image
 //   start    the web service, then wait for the readiness endpoint (bounded)
-//   test     the shared contract suite against http://127.0.0.1:<port>
+//   test     the shared contract suite against http://127.0.0.1:<port>, with the web
+//            container's stdout followed into a file for the contract's log checks
 //
 // On failure the containers' logs are collected; `down -v` always runs (the caller's
 // signal handler aborts the running step, so this `finally` also covers Ctrl-C).
@@ -357,25 +358,47 @@ export async function runCell(
     const report = join(ctx.workDir, `${cell.id}.contract.json`);
     const [program, ...leading] = ctx.contractCommand;
     if (!program) throw new StepError('contract', 'no contract command configured');
+    // The web container's stdout, followed into a file while the suite runs: the CLI
+    // re-reads the file whenever a log check needs it, so the contract's log checks run in
+    // every compose cell too.
+    const webLog = join(ctx.workDir, `${cell.id}.web.log`);
+    writeFileSync(webLog, '');
+    const webId = (
+      await project.run(['ps', '-q', WEB_SERVICE], { timeoutMs: MINUTE })
+    ).stdout.trim();
+    if (!webId) throw new StepError('contract', 'the web container is gone');
+    const stopFollowing = new AbortController();
+    const following = exec('docker', ['logs', '--follow', webId], {
+      stdoutFile: webLog,
+      signal: AbortSignal.any([ctx.signal, stopFollowing.signal]),
+    });
     const contractStart = Date.now();
-    const contract = await exec(
-      program,
-      [
-        ...leading,
-        'run',
-        '--base-url',
-        `http://127.0.0.1:${webPort}`,
-        '--framework',
-        app.framework,
-        '--database',
-        DATABASE_ENGINES[cell.database].client,
-        '--storage',
-        cell.storage,
-        '--json-report',
-        report,
-      ],
-      { ...opts(20 * MINUTE), cwd: ctx.root },
-    );
+    let contract: ExecResult;
+    try {
+      contract = await exec(
+        program,
+        [
+          ...leading,
+          'run',
+          '--base-url',
+          `http://127.0.0.1:${webPort}`,
+          '--framework',
+          app.framework,
+          '--database',
+          DATABASE_ENGINES[cell.database].client,
+          '--storage',
+          cell.storage,
+          '--json-report',
+          report,
+          '--log-file',
+          webLog,
+        ],
+        { ...opts(20 * MINUTE), cwd: ctx.root },
+      );
+    } finally {
+      stopFollowing.abort();
+      await following;
+    }
     result.contractSeconds = (Date.now() - contractStart) / 1000;
     const counts = readTestCounts(report);
     if (counts) result.tests = counts;

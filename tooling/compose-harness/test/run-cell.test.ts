@@ -88,6 +88,7 @@ exit 0`,
 case "$1 $2" in
   "image inspect") echo '{"Id":"sha256:abc","Size":123456789,"Config":{"Cmd":["node","dist/server.js"],"User":"node"}}';;
   "inspect --format") echo true;;
+  "logs --follow") echo '{"msg":"a request line from web"}'; echo 'a warning on stderr' >&2;;
   "ps -aq") echo c1;;
   "volume ls") echo v1;;
 esac
@@ -182,6 +183,7 @@ describe('runCell', () => {
       'compose --profile s3 up -d --no-build database_default s3',
       'compose --profile s3 run --rm -T web node dist/migrate.js',
       'compose --profile s3 up -d --no-build web',
+      'compose --profile s3 ps -q web',
       'compose --profile s3 down -v --remove-orphans --timeout 10',
     ]);
     expect(log()[0]).toContain('-p ch-test-express-postgres-s3 -f');
@@ -195,6 +197,12 @@ describe('runCell', () => {
     expect(cellLog).toContain(
       `contract run --base-url http://127.0.0.1:${serverPort} --framework express --database pg --storage s3`,
     );
+    // The web container's stdout (only) is followed into the file the contract's log
+    // checks read.
+    const webLog = join(ctx.workDir, 'express-postgres-s3.web.log');
+    expect(cellLog).toContain(`--log-file ${webLog}`);
+    expect(log()).toContain('docker logs --follow cafe');
+    expect(readFileSync(webLog, 'utf8')).toBe('{"msg":"a request line from web"}\n');
   });
 
   it("starts every service the cell's profile enables, one-off helpers included", async () => {

@@ -15,10 +15,11 @@ export interface RequestOptions {
   /** The `Host` header to send; defaults to the base URL's host. */
   host?: string;
   /**
-   * The `X-Forwarded-Proto` value; `null` sends none. Defaults to the client's
-   * (`https` unless configured otherwise).
+   * The `X-Forwarded-Proto` value, sent as is (`HTTPS`, `http, https`); an array sends one
+   * header line per value; `null` sends none. Defaults to the client's (`https` unless
+   * configured otherwise).
    */
-  forwardedProto?: 'http' | 'https' | null;
+  forwardedProto?: string | readonly string[] | null;
   body?: RequestBody;
   /** Gives up (and fails) after this many milliseconds. Default 10000. */
   timeoutMs?: number;
@@ -49,7 +50,12 @@ export interface HttpClient {
   get(path: string, options?: Omit<RequestOptions, 'method'>): Promise<HttpResponse>;
 }
 
-function makeResponse(status: number, headers: IncomingHttpHeaders, body: Buffer): HttpResponse {
+/** An `HttpResponse` over a status, headers and a complete body (also used by raw.ts). */
+export function makeResponse(
+  status: number,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+): HttpResponse {
   return {
     status,
     headers,
@@ -96,7 +102,7 @@ export function sendRequest(
 ): Promise<HttpResponse> {
   const url = new URL(baseUrl);
   if (!path.startsWith('/')) throw new Error(`path must start with "/": ${path}`);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(defaults.headers ?? {})) {
     headers[name.toLowerCase()] = value;
   }
@@ -110,7 +116,7 @@ export function sendRequest(
         ? defaults.forwardedProto
         : 'https';
   if (proto === null) delete headers['x-forwarded-proto'];
-  else headers['x-forwarded-proto'] = proto;
+  else headers['x-forwarded-proto'] = typeof proto === 'string' ? proto : [...proto];
   headers.host = options.host ?? url.host;
   const body = options.body;
   if (typeof body === 'string' || body instanceof Uint8Array) {

@@ -15,6 +15,14 @@ export {
 } from './multipart.js';
 export { makePng, PNG_SIGNATURE } from './png.js';
 export {
+  openConnection,
+  type RawConnection,
+  type RawResponse,
+  type ReadOptions,
+  rawMessage,
+  rawRequest,
+} from './raw.js';
+export {
   type ContractSuiteOptions,
   defineContractSuite,
   encodeRfc8187,

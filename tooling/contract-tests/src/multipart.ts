@@ -11,6 +11,11 @@ export interface FilePart {
   filename: string;
   /** The part's `Content-Type`; `null` sends no header. Default `application/octet-stream`. */
   contentType?: string | null;
+  /**
+   * The whole `Content-Disposition` value, sent as is instead of the one built from `field`
+   * and `filename` (for `filename*` and other hand-made parameters).
+   */
+  disposition?: string;
   data: Uint8Array | string;
 }
 
@@ -43,9 +48,9 @@ function partHead(boundary: string, part: Part): Buffer {
   const lines = [`--${boundary}`];
   if (isFilePart(part)) {
     const field = escapeParam(part.field ?? 'file');
-    lines.push(
-      `Content-Disposition: form-data; name="${field}"; filename="${escapeParam(part.filename)}"`,
-    );
+    const disposition =
+      part.disposition ?? `form-data; name="${field}"; filename="${escapeParam(part.filename)}"`;
+    lines.push(`Content-Disposition: ${disposition}`);
     const type = part.contentType === undefined ? 'application/octet-stream' : part.contentType;
     if (type !== null) lines.push(`Content-Type: ${type}`);
   } else {

@@ -9,6 +9,8 @@ interface Seen {
   method: string;
   url: string;
   headers: IncomingMessage['headers'];
+  /** Each X-Forwarded-Proto line as sent. */
+  rawProto: string[];
   body: Buffer;
 }
 
@@ -39,6 +41,9 @@ beforeAll(async () => {
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
+        rawProto: req.rawHeaders.filter(
+          (_value, i, all) => i % 2 === 1 && all[i - 1]?.toLowerCase() === 'x-forwarded-proto',
+        ),
         body: Buffer.concat(chunks),
       });
       res.writeHead(200, { 'content-type': 'application/json', 'x-twice': ['a', 'b'] });
@@ -77,6 +82,16 @@ describe('createClient', () => {
     expect(last().headers['x-forwarded-proto']).toBe('http');
     await client.get('/x', { forwardedProto: null });
     expect(last().headers['x-forwarded-proto']).toBeUndefined();
+  });
+
+  it('sends an X-Forwarded-Proto value as is, and an array as separate header lines', async () => {
+    const client = createClient(base);
+    await client.get('/x', { forwardedProto: 'HTTP, https' });
+    expect(last().headers['x-forwarded-proto']).toBe('HTTP, https');
+    await client.get('/x', { forwardedProto: ['http', 'https'] });
+    // node:http joins repeated lines with ", "; rawHeaders shows there were two.
+    expect(last().headers['x-forwarded-proto']).toBe('http, https');
+    expect(last().rawProto).toEqual(['http', 'https']);
   });
 
   it('puts the path on the wire unnormalised', async () => {

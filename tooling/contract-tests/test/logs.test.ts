@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestLogLines } from '../src/suite.js';
+import { requestLogLines } from '../src/suite/logs.js';
 
 describe('requestLogLines', () => {
   const logs = [

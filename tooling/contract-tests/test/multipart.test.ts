@@ -31,6 +31,23 @@ describe('multipartBody', () => {
     expect(escapeParam('a"b\r\nc\\d\u0001')).toBe('a%22b%0D%0Ac\\d\u0001');
   });
 
+  it('sends a hand-made Content-Disposition as is', () => {
+    const { body } = multipartBody(
+      [
+        {
+          filename: 'ignored.txt',
+          disposition: `form-data; name="file"; filename*=UTF-8''%E6%9D%B1.txt`,
+          contentType: null,
+          data: 'x',
+        },
+      ],
+      'B',
+    );
+    expect(body.toString('latin1')).toBe(
+      `--B\r\nContent-Disposition: form-data; name="file"; filename*=UTF-8''%E6%9D%B1.txt\r\n\r\nx\r\n--B--\r\n`,
+    );
+  });
+
   it('uses a fresh random boundary per body', () => {
     expect(multipartBody([]).contentType).not.toBe(multipartBody([]).contentType);
   });

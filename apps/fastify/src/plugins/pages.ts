@@ -2,8 +2,8 @@
 // render the page again, with the error's status and message (a route-level error handler).
 import { errorPage, indexPage, type Runtime } from '@divio-samples/app-core';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { receiveUpload } from '../upload.ts';
 import { prepareErrorReply } from './errors.ts';
+import { upload } from './media.ts';
 
 export interface PagesOptions {
   runtime: Runtime;
@@ -15,8 +15,7 @@ export default async function pages(
   app: FastifyInstance,
   { runtime }: PagesOptions,
 ): Promise<void> {
-  const { media, config } = runtime;
-  const errorOptions = { debug: config.divio.debug, maxUploadBytes: config.maxUploadBytes };
+  const errorOptions = { debug: runtime.config.divio.debug };
 
   app.get('/', async (_request, reply) => reply.type(HTML).send(await indexPage(runtime)));
 
@@ -26,7 +25,7 @@ export default async function pages(
   };
 
   app.post('/upload', { errorHandler: renderError }, async (request, reply) => {
-    await receiveUpload(request, media, config.maxUploadBytes);
+    await upload(runtime, request);
     return reply.redirect('/', 303);
   });
 }

@@ -1,10 +1,10 @@
 // The HTTP rules every request passes first (app-core's pure functions, called from Fastify
-// hooks): request id and security headers, the Host check and the HTTPS redirect; plus the
-// one log line per request. Wrapped with fastify-plugin so that the hooks apply to the whole
+// hooks): request id and security headers, the URL check, the Host check and the HTTPS
+// redirect; plus the one log line per request. Wrapped with fastify-plugin so that the hooks apply to the whole
 // app, 404s and errors included.
 import {
   checkHost,
-  closeIfBodyUnread,
+  checkUrl,
   pathOf,
   type Runtime,
   securityHeaders,
@@ -17,6 +17,7 @@ import {
   LogController,
 } from 'fastify';
 import fp from 'fastify-plugin';
+import { sendReply } from '../reply.ts';
 
 /**
  * Fastify's request logging, reduced to the contract's one line per request: `method`,
@@ -71,12 +72,7 @@ export function applyResponseHeaders(
   // `request.id` comes from `genReqId`: the client's X-Request-Id when well formed.
   reply.header('X-Request-Id', request.id);
   reply.headers(
-    securityHeaders({
-      // With `trustProxy`, `request.protocol` is what X-Forwarded-Proto says.
-      https: request.protocol === 'https',
-      hsts: runtime.config.divio.security.sslRedirect,
-      mediaOrigins: runtime.mediaOrigins,
-    }),
+    securityHeaders(runtime.config.divio.security, request.headers, runtime.mediaOrigins),
   );
 }
 
@@ -85,23 +81,18 @@ async function security(app: FastifyInstance, { runtime }: SecurityOptions): Pro
 
   app.addHook('onRequest', async (request, reply) => {
     applyResponseHeaders(runtime, request, reply);
-    const path = pathOf(request.url);
+
+    // Fastify's router already refused most undecodable paths (`frameworkErrors`); this
+    // catches the rest, with the same answer.
+    const malformed = checkUrl(request.url);
+    if (malformed) throw malformed;
 
     // Host check first, so that a redirect never names a host the app does not serve.
-    const badHost = checkHost(security, request.headers.host, path);
+    const badHost = checkHost(security, request.headers.host, pathOf(request.url));
     if (badHost) throw badHost;
 
-    const redirect = sslRedirect(security, {
-      proto: request.protocol,
-      host: request.headers.host,
-      url: request.url,
-      method: request.method,
-      path,
-    });
-    if (redirect) {
-      reply.headers(closeIfBodyUnread(request.raw, redirect.status));
-      return reply.redirect(redirect.location, redirect.status);
-    }
+    const redirect = sslRedirect(security, request.raw);
+    if (redirect) return sendReply(reply, redirect);
   });
 
   // A request the client gave up on before the response: no `requestCompleted` call.

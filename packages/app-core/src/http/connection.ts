@@ -1,9 +1,16 @@
-// When an answer leaves part of the request body unread (a redirect, a 413, an error before
-// the upload ended), the response asks the client to close the connection: otherwise the
-// client keeps sending, and the server keeps reading, a body nobody will use.
+// When to close the connection after a response, one rule for every app (app-core's server
+// applies it to every response just before its headers go out):
+//
+// - the request declared a body (Content-Length above 0, or any Transfer-Encoding) that was
+//   not read to its end: otherwise the client keeps sending, and the server keeps reading,
+//   a body nobody will use (a redirect, a 413, a 404 for a POST, an upload cut short);
+// - the status is 413: the client may still be sending;
+// - the server is shutting down: the client's next request should go to another instance.
+//
+// A request that declared no body keeps its keep-alive connection, whatever the status.
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** What the rule needs of Node's IncomingMessage (Express's req, Koa's ctx.req, Fastify's request.raw). */
+/** What the rule needs of Node's IncomingMessage. */
 export interface RequestBody {
   headers: IncomingHttpHeaders;
   /** True once the whole body arrived (Node's `IncomingMessage.complete`). */
@@ -20,12 +27,7 @@ export function hasBody(headers: IncomingHttpHeaders): boolean {
   return length !== undefined && length.trim() !== '0';
 }
 
-/**
- * `{ Connection: 'close' }` when the response to `request` goes out with `status` while
- * its body is not all in (and always with 413: the client may still be sending), else `{}`.
- * Set it on redirects and on error responses.
- */
-export function closeIfBodyUnread(request: RequestBody, status: number): Record<string, string> {
-  const unread = hasBody(request.headers) && !request.complete;
-  return status === 413 || unread ? { Connection: 'close' } : {};
+/** Whether the response to `request`, sent now with `status`, must carry `Connection: close`. */
+export function mustClose(request: RequestBody, status: number, shuttingDown: boolean): boolean {
+  return shuttingDown || status === 413 || (hasBody(request.headers) && !request.complete);
 }

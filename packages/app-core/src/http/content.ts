@@ -3,25 +3,14 @@
 // store, or the file with its headers; 304 when the client's copy is current (the `fresh`
 // package: If-None-Match, else If-Modified-Since); no body for HEAD. Each app only applies it.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import fresh from 'fresh';
 import type { MediaContent } from '../media/service.js';
+import { type Reply, redirectReply } from './reply.js';
 
 /** Cache lifetime of media content served by the app (private: it may be deleted). */
 export const CONTENT_CACHE_CONTROL = 'private, max-age=3600';
 /** Cache lifetime of the redirect to the object store (signed URLs expire). */
 export const REDIRECT_CACHE_CONTROL = 'private, max-age=60';
-
-export type ContentReply =
-  /** Send the framework's redirect to `location` with `status`, plus `headers`. */
-  | { kind: 'redirect'; status: 302; location: string; headers: Record<string, string> }
-  /** Send `status` and `headers`; then `body` when there is one (it was destroyed otherwise). */
-  | {
-      kind: 'content';
-      status: 200 | 304;
-      headers: Record<string, string>;
-      body: Readable | undefined;
-    };
 
 type StreamContent = Extract<MediaContent, { kind: 'stream' }>;
 
@@ -68,15 +57,10 @@ function isFresh(headers: IncomingHttpHeaders, etag: string, lastModified: strin
  */
 export function contentReply(
   content: MediaContent,
-  request: { method: string; headers: IncomingHttpHeaders },
-): ContentReply {
+  request: { method?: string | undefined; headers: IncomingHttpHeaders },
+): Reply {
   if (content.kind === 'redirect') {
-    return {
-      kind: 'redirect',
-      status: 302,
-      location: content.location,
-      headers: { 'Cache-Control': REDIRECT_CACHE_CONTROL },
-    };
+    return redirectReply(302, content.location, { 'Cache-Control': REDIRECT_CACHE_CONTROL });
   }
   const headers = contentHeaders(content);
   const validators = {
@@ -86,11 +70,11 @@ export function contentReply(
   };
   if (isFresh(request.headers, validators.ETag, validators['Last-Modified'])) {
     content.stream.destroy();
-    return { kind: 'content', status: 304, headers: validators, body: undefined };
+    return { status: 304, headers: validators };
   }
   if (request.method === 'HEAD') {
     content.stream.destroy();
-    return { kind: 'content', status: 200, headers, body: undefined };
+    return { status: 200, headers };
   }
-  return { kind: 'content', status: 200, headers, body: content.stream };
+  return { status: 200, headers, body: content.stream };
 }

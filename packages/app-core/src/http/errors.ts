@@ -7,6 +7,8 @@ export type ErrorCode =
   | 'missing_file'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'not_found'
   | 'method_not_allowed'
   | 'bad_host'
@@ -68,7 +70,9 @@ const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
   404: 'not_found',
   405: 'method_not_allowed',
+  408: 'request_timeout',
   413: 'payload_too_large',
+  431: 'headers_too_large',
   415: 'unsupported_media_type',
   503: 'service_unavailable',
 };

@@ -1,13 +1,23 @@
-// Streaming multipart/form-data uploads on @fastify/busboy, the parser @fastify/multipart
-// uses as well: every app reads a form the same way. The `file` part is handed on as a
-// stream while the body is still arriving; nothing is buffered, whatever the size.
+// Streaming multipart/form-data uploads on @fastify/busboy (the maintained busboy fork): the
+// one reader every app uses, over Node's own request (Fastify's included), so every app
+// reads a form the same way. The `file` part is handed on as a stream while the body is
+// still arriving; nothing is buffered, whatever the size.
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { Busboy, type BusboyConfig, type BusboyInstance } from '@fastify/busboy';
+import { decodeExtended, parse as parseDisposition } from 'content-disposition';
 import { HttpError, payloadTooLarge } from './errors.js';
 
 /** The form field that holds the file; other parts are read and ignored. */
 export const FILE_FIELD = 'file';
+
+/** One message for every body that cannot be read as multipart/form-data (all apps, all cases). */
+const MALFORMED = 'Malformed or incomplete multipart/form-data body';
+/** One message for every limit a form breaks before its file part. */
+const TOO_MANY_PARTS = 'The form has too many parts or fields, or a field that is too large';
+
+const malformed = (cause?: unknown): HttpError =>
+  new HttpError(400, 'bad_request', MALFORMED, { cause });
 
 export interface MultipartFile {
   /** The part's bytes. Errors with a 413 HttpError once more than `maxBytes` arrived. */
@@ -29,9 +39,9 @@ export interface MultipartOptions {
 }
 
 /**
- * The parser options every app uses (app-core's `receiveFile`, and Fastify's
- * `request.files()` hands them to the same parser): the path stays in the filename so that
- * `sanitizeFilename` applies the contract's rules itself, and bounded form fields.
+ * The parser options: the path stays in the filename so that `sanitizeFilename` applies the
+ * contract's rules itself, and bounded form fields (more than 100 parts or 50 fields, or a
+ * field over 64 KiB, before the file part is a 413).
  */
 export function multipartOptions(maxBytes: number) {
   return {
@@ -57,7 +67,7 @@ export function limitedFileStream(file: Readable, maxBytes: number): Readable {
     out.destroy(payloadTooLarge(maxBytes));
   });
   file.once('error', (err) => {
-    out.destroy(new HttpError(400, 'bad_request', 'The upload was interrupted', { cause: err }));
+    out.destroy(malformed(err));
   });
   return file.pipe(out);
 }
@@ -65,14 +75,64 @@ export function limitedFileStream(file: Readable, maxBytes: number): Readable {
 export const missingFile = (fieldName = FILE_FIELD): HttpError =>
   new HttpError(400, 'missing_file', `No file in the "${fieldName}" field`);
 
+function emptyBoundary(contentType: string): boolean {
+  return /;\s*boundary\s*=\s*(?:""\s*)?(?:;|$)/i.test(contentType);
+}
+
+/** What `preferExtendedFilename` needs of the parser's internals (see there). */
+interface PartHeaders {
+  prependListener(event: 'part', listener: (part: PartHeaderSource) => void): unknown;
+}
+interface PartHeaderSource {
+  prependListener(event: 'header', listener: (header: Record<string, string[]>) => void): unknown;
+}
+
+/**
+ * `filename*` wins over `filename` (RFC 7578 section 4.2, RFC 6266 section 4.3), whichever
+ * comes first, and control characters it decodes to (CR, LF, ...) are removed. The parser
+ * does neither: it keeps the last `filename` parameter, its quick path for
+ * `form-data; name="..."; filename="..."` ignores the parameters after those, and it skips
+ * a part whose filename holds CR or LF. So before it reads a part's headers, a
+ * Content-Disposition with `filename*` is read by the `content-disposition` package (its
+ * form-data mode; extended values win) and handed on naming only the winning filename, in
+ * the RFC 8187 form the parser decodes. The hook reaches the parser's boundary splitter
+ * (Dicer, inside @fastify/busboy, a pinned dependency); without it, nothing is rewritten.
+ */
+function preferExtendedFilename(parser: BusboyInstance): void {
+  const dicer = (parser as unknown as { _parser?: { parser?: PartHeaders } })._parser?.parser;
+  if (typeof dicer?.prependListener !== 'function') return;
+  dicer.prependListener('part', (part) => {
+    part.prependListener('header', (header) => {
+      const raw = header['content-disposition']?.[0];
+      if (raw === undefined || !/filename\*/i.test(raw)) return;
+      const { type, parameters } = parseDisposition(raw, { multipart: true });
+      const extended = parameters['filename*'];
+      const filename = extended === undefined ? undefined : decodeExtended(extended);
+      if (filename === undefined) return;
+      // Header bytes arrive as latin1; the field name is UTF-8 like the rest of the form.
+      const name = Buffer.from(parameters.name ?? '', 'latin1').toString('utf8');
+      const clean = filename.replace(CONTROL, '');
+      header['content-disposition'] = [
+        `${type}; name*=UTF-8''${encodeURIComponent(name)}; filename*=UTF-8''${encodeURIComponent(clean)}`,
+      ];
+    });
+  });
+}
+
+// C0 and C1 control characters (including DEL).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 /**
  * Reads `req` as multipart/form-data and calls `handler` with the first `file` part as
  * soon as its headers arrive. Resolves with the handler's result.
  *
- * - not multipart: 415 `unsupported_media_type`; malformed: 400 `bad_request`;
- * - no `file` part (an empty body too), or one with an empty filename: 400 `missing_file`;
- * - more than `maxBytes`: the file stream fails with 413 `payload_too_large`; more parts
- *   than `multipartOptions` allows before the file: 413 as well.
+ * - not multipart: 415 `unsupported_media_type`;
+ * - no or an empty boundary, an empty body, a body cut off before its closing boundary, a
+ *   part header the parser rejects: 400 `bad_request` (one message);
+ * - no `file` part, or one with an empty filename: 400 `missing_file`;
+ * - more than `maxBytes`: the file stream fails with 413 `payload_too_large`; more parts or
+ *   fields than `multipartOptions` allows, or a field too large, before the file: 413 as well.
  *
  * When the handler finishes before the body does (or fails), the rest of the body is
  * read and discarded; the error response then asks the client to close the connection.
@@ -100,15 +160,19 @@ export function receiveFile<T>(
   } catch (err) {
     // No boundary, or one the parser refuses.
     req.resume();
-    return Promise.reject(
-      new HttpError(400, 'bad_request', 'Malformed multipart/form-data body', { cause: err }),
-    );
+    return Promise.reject(malformed(err));
   }
+  // An empty boundary (`boundary=`, `boundary=""`) is no boundary (RFC 2046 section 5.1.1:
+  // 1 to 70 characters); the parser would wait for a delimiter that cannot be matched.
+  if (emptyBoundary(contentType)) {
+    req.resume();
+    return Promise.reject(malformed());
+  }
+  preferExtendedFilename(parser);
 
   return new Promise<T>((resolve, reject) => {
     let started = false;
     let settled = false;
-    let sawData = false;
     let current: Readable | undefined;
 
     const finish = (err: unknown, value?: T): void => {
@@ -136,23 +200,21 @@ export function receiveFile<T>(
       );
     });
     parser.on('error', (err) => {
-      // An empty body is an empty form (as @fastify/multipart reads it): no file.
-      if (!sawData) {
-        finish(missingFile(fieldName));
-        return;
-      }
-      const error = new HttpError(400, 'bad_request', 'Malformed or incomplete multipart body', {
-        cause: err,
-      });
+      // An empty body, a body cut off before its closing boundary, a part header the parser
+      // rejects: one 400 (the file stream, if it started, fails with it).
+      const error = malformed(err);
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);
     });
-    // More parts than multipartOptions allows before the file: 413, as @fastify/multipart
-    // answers (a file among the first parts is stored; the rest is discarded).
-    parser.on('partsLimit', () => {
-      if (!started) {
-        finish(new HttpError(413, 'payload_too_large', 'The form has too many parts'));
-      }
+    // Limits hit before the file part: 413, the same answer for each of them (a file among
+    // the first parts is stored; the rest is discarded).
+    const tooMany = () => {
+      if (!started) finish(new HttpError(413, 'payload_too_large', TOO_MANY_PARTS));
+    };
+    parser.on('partsLimit', tooMany);
+    parser.on('fieldsLimit', tooMany);
+    parser.on('field', (_name, _value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) tooMany();
     });
     parser.on('finish', () => {
       if (!started) finish(missingFile(fieldName));
@@ -160,12 +222,9 @@ export function receiveFile<T>(
     // The client went away before the body was complete.
     req.on('close', () => {
       if (req.complete) return;
-      const error = new HttpError(400, 'bad_request', 'The client closed the connection');
+      const error = malformed();
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);
-    });
-    req.once('data', () => {
-      sawData = true;
     });
     req.pipe(parser);
   });

@@ -1,9 +1,17 @@
-// The HTTP rules every app applies before its routes, as pure functions: the host check,
-// the HTTPS redirect, the security headers and the request id. Each framework calls these
+// The HTTP rules every app applies before its routes, as pure functions: the URL check,
+// the host check, the HTTPS redirect, the security headers and the request id. Each framework calls these
 // from its own middleware, so the behaviour is identical whatever the framework.
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { SecurityConfig, StorageConfig } from '@divio-samples/divio-env';
 import { HttpError } from './errors.js';
+import { type Reply, redirectReply } from './reply.js';
+
+/** The path of a request URL, without the query string (it may hold tokens). */
+export function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?', 1)[0];
+  return path === undefined || path === '' ? '/' : path;
+}
 
 /** The platform probes these by IP address and over plain HTTP: no host check, no redirect. */
 export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
@@ -22,59 +30,90 @@ export function checkHost(
   return new HttpError(400, 'bad_host', 'This host is not served here');
 }
 
-export interface RedirectRequest {
-  /** The request's protocol as the proxy saw it (X-Forwarded-Proto when trusted), lower case. */
-  proto: string;
-  host: string | undefined;
-  /** Path and query as received. */
-  url: string;
-  method: string;
-  path: string;
+/**
+ * The protocol the platform's proxy says the client used, lower case: the LAST value of
+ * X-Forwarded-Proto (several header lines count as their values joined with ", ", which is
+ * how Node joins them). A proxy appends its own value, so earlier ones came from the client
+ * or from proxies in front of the platform's. `undefined` when the header is absent (the
+ * request did not come through the proxy: probes, calls from inside the platform) or when
+ * the proxy is not trusted (TRUST_PROXY=false).
+ */
+export function forwardedProto(
+  security: Pick<SecurityConfig, 'trustProxy'>,
+  headers: IncomingHttpHeaders,
+): string | undefined {
+  if (!security.trustProxy) return undefined;
+  const header = headers['x-forwarded-proto'];
+  if (header === undefined) return undefined;
+  const joined = Array.isArray(header) ? header.join(', ') : header;
+  return (joined.split(',').pop() ?? '').trim().toLowerCase();
 }
 
-export interface Redirect {
-  status: 301 | 308;
-  location: string;
+/** The request came over HTTPS, as the platform's proxy says (`forwardedProto`). */
+export function isHttps(
+  security: Pick<SecurityConfig, 'trustProxy'>,
+  headers: IncomingHttpHeaders,
+): boolean {
+  return forwardedProto(security, headers) === 'https';
+}
+
+/** What the redirect needs of Node's IncomingMessage (`req`, `ctx.req`, `request.raw`). */
+export interface RedirectRequest {
+  method?: string | undefined;
+  /** Path and query as received. */
+  url?: string | undefined;
+  headers: IncomingHttpHeaders;
 }
 
 /**
- * The HTTPS redirect: `301` for GET/HEAD, `308` for other methods (it keeps the method
- * and the body) to `https://<host><url>`. Call it after `checkHost`, so the Location
- * never points at a host the app does not serve.
+ * The HTTPS redirect, when SECURE_SSL_REDIRECT is on and the proxy says the request came
+ * over something other than HTTPS (`forwardedProto` present and not `https`): `301` for
+ * GET/HEAD, `308` for other methods (it keeps the method and the body) to
+ * `https://<host><url>`, as an empty-bodied reply. A request without X-Forwarded-Proto is
+ * not redirected (it did not come through the proxy). Call it after `checkHost`, so the
+ * Location never points at a host the app does not serve.
  */
 export function sslRedirect(
-  security: Pick<SecurityConfig, 'sslRedirect'>,
+  security: Pick<SecurityConfig, 'sslRedirect' | 'trustProxy'>,
   request: RedirectRequest,
-): Redirect | null {
-  if (!security.sslRedirect || request.proto === 'https' || isHealthPath(request.path)) {
-    return null;
-  }
-  if (!request.host) return null;
-  const url = request.url.startsWith('/') ? request.url : `/${request.url}`;
+): Reply | undefined {
+  if (!security.sslRedirect || isHealthPath(pathOf(request.url))) return undefined;
+  const proto = forwardedProto(security, request.headers);
+  const host = request.headers.host;
+  if (proto === undefined || proto === 'https' || !host) return undefined;
+  const url = request.url?.startsWith('/') ? request.url : `/${request.url ?? ''}`;
   const safe = request.method === 'GET' || request.method === 'HEAD';
-  return { status: safe ? 301 : 308, location: `https://${request.host}${url}` };
+  return redirectReply(safe ? 301 : 308, `https://${host}${url}`);
+}
+
+/**
+ * `400 bad_request` ("Malformed URL") when the path of `url` is not valid percent-encoding
+ * (`%`, `%zz`, `%C0%AF`: what `decodeURIComponent` refuses), else undefined. Checked once,
+ * before routing, so every router sees only paths it can decode.
+ */
+export function checkUrl(url: string | undefined): HttpError | undefined {
+  try {
+    decodeURIComponent(pathOf(url));
+    return undefined;
+  } catch {
+    return new HttpError(400, 'bad_request', 'Malformed URL');
+  }
 }
 
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
-export interface SecurityHeaderOptions {
-  /** The request came over HTTPS (as the proxy says). */
-  https: boolean;
-  /** Send Strict-Transport-Security on HTTPS responses (on when the SSL redirect is on). */
-  hsts: boolean;
-  /**
-   * Origins media may be loaded from besides the app itself (the public base URL of an
-   * s3 or azure bucket, where `/api/media/:id/content` redirects to).
-   */
-  mediaOrigins?: readonly string[];
-}
-
 /**
  * Headers for every response, errors included. The CSP allows only the app's own
- * scripts, styles and forms; images and media also from the storage's origins.
+ * scripts, styles and forms; images and media also from `mediaOrigins` (the object
+ * store's, for the s3 and azure backends). HSTS on HTTPS requests (`isHttps`) while
+ * SECURE_SSL_REDIRECT is on.
  */
-export function securityHeaders(options: SecurityHeaderOptions): Record<string, string> {
-  const media = ["'self'", 'data:', ...(options.mediaOrigins ?? [])].join(' ');
+export function securityHeaders(
+  security: Pick<SecurityConfig, 'sslRedirect' | 'trustProxy'>,
+  headers: IncomingHttpHeaders,
+  mediaOrigins: readonly string[] = [],
+): Record<string, string> {
+  const media = ["'self'", 'data:', ...mediaOrigins].join(' ');
   const csp = [
     "default-src 'self'",
     `img-src ${media}`,
@@ -84,15 +123,17 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
-  const headers: Record<string, string> = {
+  const result: Record<string, string> = {
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'same-origin',
     'Content-Security-Policy': csp,
     'Cross-Origin-Opener-Policy': 'same-origin',
   };
-  if (options.https && options.hsts) headers['Strict-Transport-Security'] = HSTS;
-  return headers;
+  if (security.sslRedirect && isHttps(security, headers)) {
+    result['Strict-Transport-Security'] = HSTS;
+  }
+  return result;
 }
 
 /** The origin of an absolute http(s) URL, or undefined for a path such as `/media/`. */

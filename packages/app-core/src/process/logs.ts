@@ -1,9 +1,11 @@
 // JSON logs on stdout (pino), one line per request, with credentials redacted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Logger, pino } from 'pino';
+import { pathOf } from '../http/policy.js';
 import type { LogLevel } from './config.js';
 
 export type { Logger } from 'pino';
+export { pathOf };
 
 /** Paths pino blanks out wherever a request, response or error object is logged. */
 export const REDACT_PATHS = [
@@ -35,12 +37,6 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination ?? pino.destination({ dest: 1, sync: true }),
   );
-}
-
-/** The path of a request URL, without the query string (it may hold tokens). */
-export function pathOf(url: string | undefined): string {
-  const path = (url ?? '/').split('?', 1)[0];
-  return path === undefined || path === '' ? '/' : path;
 }
 
 /**

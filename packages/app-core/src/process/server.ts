@@ -6,6 +6,8 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EnvSource } from '@divio-samples/divio-env';
+import { clientErrorHandler } from '../http/client-error.js';
+import { mustClose } from '../http/connection.js';
 import { migrateLatest } from '../media/database.js';
 import { startupFailure } from './config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
@@ -20,8 +22,9 @@ export interface StartedServer {
   /** `http://HOST:PORT` as bound (with the real port when 0 was asked for). */
   url: string;
   /**
-   * Marks the instance as shutting down: `/readyz` answers 503, and every response not sent
-   * yet, and every request still arriving, is answered with `Connection: close`.
+   * Marks the instance as shutting down: `/readyz` answers 503, and every response whose
+   * headers are not sent yet (requests in flight, and requests that still arrive) carries
+   * `Connection: close`.
    */
   beginShutdown(): void;
   /** Closes the app (its own close step), then the database pool and the storage clients. */
@@ -55,6 +58,21 @@ function applyServerTimeouts(server: Server): void {
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
+}
+
+/**
+ * The connection rule (app-core's `mustClose`), applied to every response of every framework
+ * at the one moment they all pass: just before the headers go out (`writeHead`, which Node
+ * also calls for implicit headers). On the instance, not a ServerResponse subclass: Express
+ * swaps the prototype of every response for its own.
+ */
+function closeWhenDue(res: ServerResponse, due: (status: number) => boolean): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const status = typeof args[0] === 'number' ? args[0] : this.statusCode;
+    if (!this.headersSent && due(status)) this.setHeader('Connection', 'close');
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
 }
 
 /**
@@ -95,17 +113,21 @@ export async function serve(
     const listener = typeof app === 'function' ? app : app.listener;
     if (typeof app !== 'function') closeApp = () => app.close();
 
-    // While draining, every response asks the client to reconnect (to another instance).
-    const { shutdownState } = runtime;
-    const unsent = new Set<ServerResponse>();
-    const server = createServer((req, res) => {
-      if (shutdownState.shuttingDown) res.setHeader('Connection', 'close');
-      else {
-        unsent.add(res);
-        res.once('close', () => unsent.delete(res));
-      }
-      listener(req, res);
-    });
+    const { shutdownState, config, logger } = runtime;
+    const { security } = config.divio;
+    const server = createServer(
+      // Without Host the request still reaches the app: the probes answer, everything
+      // else is the app's own `400 bad_host` (Node's default would be a bare 400).
+      { requireHostHeader: false },
+      (req, res) => {
+        closeWhenDue(res, (status) => mustClose(req, status, shutdownState.shuttingDown));
+        listener(req, res);
+      },
+    );
+    server.on(
+      'clientError',
+      clientErrorHandler({ security, mediaOrigins: runtime.mediaOrigins, logger }),
+    );
     applyServerTimeouts(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -122,8 +144,6 @@ export async function serve(
       url: `http://${host}:${address.port}`,
       beginShutdown() {
         shutdownState.shuttingDown = true;
-        for (const res of unsent) if (!res.headersSent) res.setHeader('Connection', 'close');
-        unsent.clear();
       },
       closeResources,
       async close() {

@@ -1,8 +1,12 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { readDivioEnv } from '@divio-samples/divio-env';
 import { describe, expect, it } from 'vitest';
 import {
   checkHost,
+  checkUrl,
+  forwardedProto,
   HSTS,
+  isHttps,
   mediaOrigins,
   requestId,
   securityHeaders,
@@ -41,37 +45,106 @@ describe('checkHost', () => {
   });
 });
 
-describe('sslRedirect', () => {
-  const base = { host: 'contract.example', url: '/a?b=1', path: '/a' };
-  it('redirects GET and HEAD with 301, other methods with 308, keeping path and query', () => {
-    expect(sslRedirect(security, { ...base, proto: 'http', method: 'GET' })).toEqual({
-      status: 301,
-      location: 'https://contract.example/a?b=1',
-    });
-    expect(sslRedirect(security, { ...base, proto: 'http', method: 'HEAD' })?.status).toBe(301);
-    expect(sslRedirect(security, { ...base, proto: 'http', method: 'POST' })?.status).toBe(308);
-    expect(sslRedirect(security, { ...base, proto: 'http', method: 'DELETE' })?.status).toBe(308);
+/** X-Forwarded-Proto as Node hands it over: a string, several lines joined with ", ". */
+const xfp = (value: string | undefined): IncomingHttpHeaders =>
+  value === undefined ? {} : { 'x-forwarded-proto': value };
+
+describe('forwardedProto and isHttps: the last X-Forwarded-Proto value, any case', () => {
+  it.each<[string | undefined, string | undefined, boolean]>([
+    // [header, forwardedProto, isHttps]
+    ['https', 'https', true],
+    ['HTTPS', 'https', true],
+    ['Https', 'https', true],
+    ['http', 'http', false],
+    ['HTTP', 'http', false],
+    ['http, https', 'https', true],
+    ['http,https', 'https', true],
+    ['https, http', 'http', false],
+    ['https,http', 'http', false],
+    [' https ', 'https', true],
+    ['ws', 'ws', false],
+    ['', '', false],
+    ['https, ', '', false],
+    [undefined, undefined, false],
+  ])('%j: %j (https: %s)', (header, proto, https) => {
+    expect(forwardedProto(security, xfp(header))).toBe(proto);
+    expect(isHttps(security, xfp(header))).toBe(https);
   });
-  it('leaves https requests, health paths and a disabled redirect alone', () => {
-    expect(sslRedirect(security, { ...base, proto: 'https', method: 'GET' })).toBeNull();
+
+  it('ignores the header when the proxy is not trusted', () => {
+    const untrusted = { ...security, trustProxy: false };
+    expect(forwardedProto(untrusted, xfp('https'))).toBeUndefined();
+    expect(isHttps(untrusted, xfp('https'))).toBe(false);
+  });
+});
+
+describe('sslRedirect', () => {
+  const request = (method: string, proto: string | undefined, url = '/a?b=1') => ({
+    method,
+    url,
+    headers: { host: 'contract.example', ...xfp(proto) },
+  });
+  it('redirects GET and HEAD with 301, other methods with 308, keeping path and query', () => {
+    expect(sslRedirect(security, request('GET', 'http'))).toEqual({
+      status: 301,
+      headers: { Location: 'https://contract.example/a?b=1', 'Content-Length': '0' },
+    });
+    expect(sslRedirect(security, request('HEAD', 'http'))?.status).toBe(301);
+    expect(sslRedirect(security, request('POST', 'http'))?.status).toBe(308);
+    expect(sslRedirect(security, request('DELETE', 'HTTP'))?.status).toBe(308);
+  });
+  it.each<[string, string | undefined, boolean]>([
+    ['http', 'http', true],
+    ['https', 'https', false],
+    ['HTTPS', 'HTTPS', false],
+    ['"http, https" (the proxy appended https)', 'http, https', false],
+    ['"https, http" (the proxy appended http)', 'https, http', true],
+    ['an empty header (it came through the proxy)', '', true],
+    ['no header (not through the proxy)', undefined, false],
+  ])('X-Forwarded-Proto %s: redirected %s', (_name, proto, redirected) => {
+    expect(sslRedirect(security, request('GET', proto)) !== undefined).toBe(redirected);
+  });
+  it('leaves health paths, a request without Host and a disabled redirect alone', () => {
+    expect(sslRedirect(security, request('GET', 'http', '/healthz'))).toBeUndefined();
+    expect(sslRedirect(security, request('GET', 'http', '/readyz?x=1'))).toBeUndefined();
     expect(
-      sslRedirect(security, {
-        ...base,
-        url: '/healthz',
-        path: '/healthz',
-        proto: 'http',
-        method: 'GET',
-      }),
-    ).toBeNull();
+      sslRedirect(security, { method: 'GET', url: '/', headers: xfp('http') }),
+    ).toBeUndefined();
     expect(
-      sslRedirect({ sslRedirect: false }, { ...base, proto: 'http', method: 'GET' }),
-    ).toBeNull();
+      sslRedirect({ ...security, sslRedirect: false }, request('GET', 'http')),
+    ).toBeUndefined();
+  });
+  it('encodes what may not stand in a Location (as Express and Koa redirects do)', () => {
+    expect(sslRedirect(security, request('GET', 'http', '/a b?q=<x>%41'))?.headers.Location).toBe(
+      'https://contract.example/a%20b?q=%3Cx%3E%41',
+    );
+  });
+});
+
+describe('checkUrl: malformed percent-encoding in the path', () => {
+  it.each([
+    ['/api/media/%', true],
+    ['/api/media/%zz', true],
+    ['/api/media/%C0%AF', true],
+    ['/static/%E0%A4%A', true],
+    ['/%', true],
+    ['/nope/%?x=1', true],
+    ['/api/media/a%20b', false],
+    ['/static/%2e%2e/x', false],
+    ['/api/media?cursor=%', false],
+    ['/', false],
+    [undefined, false],
+  ])('%j: 400 %s', (url, malformed) => {
+    const error = checkUrl(url);
+    if (malformed)
+      expect(error).toMatchObject({ status: 400, code: 'bad_request', message: 'Malformed URL' });
+    else expect(error).toBeUndefined();
   });
 });
 
 describe('securityHeaders', () => {
-  it('sets the contract headers, HSTS only over https when enabled', () => {
-    const plain = securityHeaders({ https: false, hsts: true });
+  it('sets the contract headers, HSTS only on https requests while the redirect is on', () => {
+    const plain = securityHeaders(security, xfp('http'));
     expect(plain).toMatchObject({
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
@@ -80,17 +153,18 @@ describe('securityHeaders', () => {
     });
     expect(plain['Content-Security-Policy']?.startsWith("default-src 'self'")).toBe(true);
     expect(plain['Strict-Transport-Security']).toBeUndefined();
-    expect(securityHeaders({ https: true, hsts: true })['Strict-Transport-Security']).toBe(HSTS);
+    expect(securityHeaders(security, {})['Strict-Transport-Security']).toBeUndefined();
+    expect(securityHeaders(security, xfp('http, HTTPS'))['Strict-Transport-Security']).toBe(HSTS);
     expect(
-      securityHeaders({ https: true, hsts: false })['Strict-Transport-Security'],
+      securityHeaders({ ...security, sslRedirect: false }, xfp('https'))[
+        'Strict-Transport-Security'
+      ],
     ).toBeUndefined();
   });
   it('allows images from the storage origins', () => {
-    const csp = securityHeaders({
-      https: true,
-      hsts: true,
-      mediaOrigins: ['https://bucket.s3.amazonaws.com'],
-    })['Content-Security-Policy'];
+    const csp = securityHeaders(security, xfp('https'), ['https://bucket.s3.amazonaws.com'])[
+      'Content-Security-Policy'
+    ];
     expect(csp).toContain("img-src 'self' data: https://bucket.s3.amazonaws.com");
   });
 });

@@ -1,7 +1,8 @@
 // serve(): the one way every app listens, drains and closes, with a plain request listener
 // (Express, Koa) and with one that has a close step of its own (Fastify).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { Agent, type IncomingMessage, request } from 'node:http';
+import { Agent, type IncomingMessage, request, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,41 @@ function get(url: string): Promise<{ status: number; connection?: string; body: 
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Writes `data` on a fresh socket; resolves with all the server sent until it closed (or 0.5 s). */
+function rawExchange(url: string, data: string): Promise<{ text: string; closed: boolean }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(data));
+    let text = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ text, closed: false });
+    }, 500);
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
+  });
+}
+
+/** The status line, lower-cased headers and body of the first response in `text`. */
+function parseResponse(text: string) {
+  const [head = '', body = ''] = text.split('\r\n\r\n', 2);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => {
+      const at = line.indexOf(':');
+      return [line.slice(0, at).toLowerCase(), line.slice(at + 1).trim()];
+    }),
+  );
+  return { status: Number(statusLine.split(' ')[1]), headers, body };
 }
 
 describe('serve', () => {
@@ -136,6 +172,109 @@ describe('serve', () => {
       });
       release();
       expect(await slow).toEqual({ status: 200, connection: 'close', body: 'slow' });
+    });
+  });
+
+  describe("every app's server", () => {
+    let started: StartedServer;
+    const logs: string[] = [];
+    beforeAll(async () => {
+      started = await serve(
+        () => (req, res) => {
+          // A framework that swaps the response's prototype (Express does) keeps the rule.
+          if (req.url === '/swapped') {
+            Object.setPrototypeOf(res, Object.create(ServerResponse.prototype));
+          }
+          const answer = () => {
+            res.setHeader('Content-Type', 'text/plain');
+            res.end(`host=${req.headers.host ?? '(none)'}`);
+          };
+          // `/read` reads the whole body first; everything else answers at once.
+          if (req.url === '/read') req.resume().on('end', answer);
+          else answer();
+        },
+        env,
+        { ...options, logDestination: { write: (line: string) => logs.push(line) } },
+      );
+    });
+    afterAll(() => started.close());
+
+    it.each([
+      ['a lower-case method', 'get / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'bad_request'],
+      ['an unknown method token', 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'bad_request'],
+      ['a request line that is not HTTP', 'GARBAGE\r\n\r\n', 400, 'bad_request'],
+      ['obs-fold', 'GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\n\r\n', 400, 'bad_request'],
+      [
+        'Content-Length with Transfer-Encoding',
+        'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n',
+        400,
+        'bad_request',
+      ],
+      [
+        'headers over 16 KiB',
+        `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+        431,
+        'headers_too_large',
+      ],
+    ])(
+      'a request the parser refuses (%s): JSON error, closed, logged without its bytes',
+      async (_name, data, status, code) => {
+        logs.length = 0;
+        const secret = `Bearer parser-secret-${status}`;
+        const exchange = await rawExchange(
+          started.url,
+          data.replace('\r\n\r\n', `\r\nAuthorization: ${secret}\r\n\r\n`),
+        );
+        const res = parseResponse(exchange.text);
+        expect(res.status, exchange.text).toBe(status);
+        expect(JSON.parse(res.body)).toMatchObject({ error: { code } });
+        expect(res.headers).toMatchObject({
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': String(Buffer.byteLength(res.body)),
+          connection: 'close',
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+        });
+        expect(res.headers['strict-transport-security']).toBeUndefined();
+        expect(exchange.closed).toBe(true);
+        await new Promise((r) => setTimeout(r, 20));
+        const line = logs.find((l) => l.includes('refused by the HTTP parser')) ?? '';
+        expect(JSON.parse(line)).toMatchObject({ status, reqId: res.headers['x-request-id'] });
+        expect(logs.join('')).not.toContain('parser-secret');
+      },
+    );
+
+    it('a request without Host reaches the app', async () => {
+      const exchange = await rawExchange(
+        started.url,
+        'GET / HTTP/1.1\r\nConnection: close\r\n\r\n',
+      );
+      expect(parseResponse(exchange.text)).toMatchObject({ status: 200, body: 'host=(none)' });
+    });
+
+    it.each([
+      ['no body declared: kept open', 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', undefined],
+      [
+        'a body that all arrived: kept open',
+        'POST /read HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab',
+        undefined,
+      ],
+      [
+        'a declared body not read to its end: closed',
+        'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nab',
+        'close',
+      ],
+      [
+        'the same, under a swapped prototype',
+        'POST /swapped HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nab',
+        'close',
+      ],
+    ])('the connection rule: %s', async (_name, data, connection) => {
+      const exchange = await rawExchange(started.url, data);
+      const res = parseResponse(exchange.text);
+      expect(res.status).toBe(200);
+      expect(res.headers.connection).toBe(connection ?? 'keep-alive');
+      expect(exchange.closed).toBe(connection === 'close');
     });
   });
 

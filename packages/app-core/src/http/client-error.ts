@@ -1,0 +1,88 @@
+// Requests Node's HTTP parser refuses before any app code runs (a malformed request line, a
+// method token it does not know, a bad header, obs-fold, a bare LF, headers too large,
+// conflicting Content-Length/Transfer-Encoding, ...): answered by one handler on every
+// app's server (app-core's `serve` installs it as the server's `clientError` listener), in
+// the contract's JSON shape with the security headers, and the connection closed. The raw
+// bytes Node attaches to the error (`rawPacket`) are never logged: they may hold credentials.
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { SecurityConfig } from '@divio-samples/divio-env';
+import type { Logger } from 'pino';
+import type { ErrorBody, ErrorCode } from './errors.js';
+import { securityHeaders } from './policy.js';
+
+/** The status and error code for a parser error (by Node's `code`). */
+export function clientErrorStatus(code: string | undefined): { status: number; code: ErrorCode } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, code: 'headers_too_large' };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, code: 'payload_too_large' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, code: 'request_timeout' };
+    default:
+      return { status: 400, code: 'bad_request' };
+  }
+}
+
+const MESSAGES: Readonly<Record<number, string>> = {
+  400: 'Malformed request',
+  408: 'The request took too long to arrive',
+  413: 'The request is too large',
+  431: 'The request headers are too large',
+};
+
+/** The complete HTTP response (head and JSON body) for a parser error. */
+export function clientErrorResponse(
+  code: string | undefined,
+  headers: Record<string, string>,
+): { status: number; bytes: string } {
+  const { status, code: errorCode } = clientErrorStatus(code);
+  const body: ErrorBody = {
+    error: { code: errorCode, message: MESSAGES[status] ?? 'Bad request' },
+  };
+  const json = JSON.stringify(body);
+  const all: Record<string, string> = {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(json)),
+    Connection: 'close',
+  };
+  const head = Object.entries(all).map(([name, value]) => `${name}: ${value}\r\n`);
+  return {
+    status,
+    bytes: `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head.join('')}\r\n${json}`,
+  };
+}
+
+export interface ClientErrorOptions {
+  security: Pick<SecurityConfig, 'sslRedirect' | 'trustProxy'>;
+  mediaOrigins: readonly string[];
+  logger: Pick<Logger, 'info'>;
+}
+
+/** A listener for `http.Server`'s `clientError` event. */
+export function clientErrorHandler(options: ClientErrorOptions) {
+  return (err: Error & { code?: string; reason?: string }, socket: Duplex): void => {
+    // Node's own handler writes nothing when the client is gone, or when a response on this
+    // socket is already under way (its bytes would corrupt it): the same here.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (err.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const reqId = randomUUID();
+    // No request was parsed: no X-Forwarded-Proto to trust, so no HSTS.
+    const headers = {
+      ...securityHeaders(options.security, {}, options.mediaOrigins),
+      'X-Request-Id': reqId,
+    };
+    const { status, bytes } = clientErrorResponse(err.code, headers);
+    options.logger.info(
+      { reqId, status, code: err.code, reason: err.reason ?? err.message },
+      'request refused by the HTTP parser',
+    );
+    socket.end(bytes);
+  };
+}
