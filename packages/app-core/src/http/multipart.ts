@@ -5,7 +5,6 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { Busboy, type BusboyConfig, type BusboyInstance } from '@fastify/busboy';
-import { decodeExtended, parse as parseDisposition } from 'content-disposition';
 import { HttpError, payloadTooLarge } from './errors.js';
 
 /** The form field that holds the file; other parts are read and ignored. */
@@ -79,50 +78,6 @@ function emptyBoundary(contentType: string): boolean {
   return /;\s*boundary\s*=\s*(?:""\s*)?(?:;|$)/i.test(contentType);
 }
 
-/** What `preferExtendedFilename` needs of the parser's internals (see there). */
-interface PartHeaders {
-  prependListener(event: 'part', listener: (part: PartHeaderSource) => void): unknown;
-}
-interface PartHeaderSource {
-  prependListener(event: 'header', listener: (header: Record<string, string[]>) => void): unknown;
-}
-
-/**
- * `filename*` wins over `filename` (RFC 7578 section 4.2, RFC 6266 section 4.3), whichever
- * comes first, and control characters it decodes to (CR, LF, ...) are removed. The parser
- * does neither: it keeps the last `filename` parameter, its quick path for
- * `form-data; name="..."; filename="..."` ignores the parameters after those, and it skips
- * a part whose filename holds CR or LF. So before it reads a part's headers, a
- * Content-Disposition with `filename*` is read by the `content-disposition` package (its
- * form-data mode; extended values win) and handed on naming only the winning filename, in
- * the RFC 8187 form the parser decodes. The hook reaches the parser's boundary splitter
- * (Dicer, inside @fastify/busboy, a pinned dependency); without it, nothing is rewritten.
- */
-function preferExtendedFilename(parser: BusboyInstance): void {
-  const dicer = (parser as unknown as { _parser?: { parser?: PartHeaders } })._parser?.parser;
-  if (typeof dicer?.prependListener !== 'function') return;
-  dicer.prependListener('part', (part) => {
-    part.prependListener('header', (header) => {
-      const raw = header['content-disposition']?.[0];
-      if (raw === undefined || !/filename\*/i.test(raw)) return;
-      const { type, parameters } = parseDisposition(raw, { multipart: true });
-      const extended = parameters['filename*'];
-      const filename = extended === undefined ? undefined : decodeExtended(extended);
-      if (filename === undefined) return;
-      // Header bytes arrive as latin1; the field name is UTF-8 like the rest of the form.
-      const name = Buffer.from(parameters.name ?? '', 'latin1').toString('utf8');
-      const clean = filename.replace(CONTROL, '');
-      header['content-disposition'] = [
-        `${type}; name*=UTF-8''${encodeURIComponent(name)}; filename*=UTF-8''${encodeURIComponent(clean)}`,
-      ];
-    });
-  });
-}
-
-// C0 and C1 control characters (including DEL).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-
 /**
  * Reads `req` as multipart/form-data and calls `handler` with the first `file` part as
  * soon as its headers arrive. Resolves with the handler's result.
@@ -168,7 +123,6 @@ export function receiveFile<T>(
     req.resume();
     return Promise.reject(malformed());
   }
-  preferExtendedFilename(parser);
 
   return new Promise<T>((resolve, reject) => {
     let started = false;

@@ -178,26 +178,29 @@ describe('receiveFile', () => {
     });
   });
 
-  describe('filename* (RFC 7578, RFC 6266) wins over filename', () => {
+  // RFC 7578 section 4.2: form data names files with `filename` only. The parser reads a
+  // lone `filename*` (RFC 8187) like `filename`; when both are sent, `filename` is used.
+  describe('filename and filename* (RFC 7578 section 4.2)', () => {
     const disposition = (params: string) =>
       raw([`Content-Disposition: form-data; name="file"; ${params}\r\n\r\nx`]);
     const star = "filename*=UTF-8''%E6%9D%B1%E4%BA%AC%20caf%C3%A9.png";
     it.each([
-      ['after filename', `filename="plain.txt"; ${star}`, '東京 café.png'],
-      ['before filename', `${star}; filename="plain.txt"`, '東京 café.png'],
-      ['alone', star, '東京 café.png'],
-      ['with CR and LF in it (removed)', "filename*=UTF-8''li%0D%0Ane.txt", 'line.txt'],
-      ['with a path', "filename*=UTF-8''..%2F..%2Fx.png", '../../x.png'],
-      [
-        'in an unknown charset (the plain one stays)',
-        `filename="plain.txt"; filename*=x-unknown''abc`,
-        'plain.txt',
-      ],
+      ['filename, then filename*', `filename="plain.txt"; ${star}`, 'plain.txt'],
+      ['filename*, then filename', `${star}; filename="plain.txt"`, 'plain.txt'],
+      ['filename* alone', star, '東京 café.png'],
+      ['filename* alone, with a path', "filename*=UTF-8''..%2F..%2Fx.png", '../../x.png'],
     ])('%s', async (_name, params, filename) => {
       const { body, type } = disposition(params);
       const res = await post(body, type);
       expect(res.status, JSON.stringify(res.json)).toBe(200);
       expect(res.json.filename).toBe(filename);
+    });
+
+    it('a filename* that decodes to a line break names no file (400 missing_file)', async () => {
+      const { body, type } = disposition("filename*=UTF-8''li%0D%0Ane.txt");
+      const res = await post(body, type);
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: { code: 'missing_file' } });
     });
   });
 
