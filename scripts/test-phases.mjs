@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './lib/workspace.mjs';
 
-const harness = join(root, 'packages', 'compose-harness', 'bin', 'compose-harness.js');
+const harness = join(root, 'tooling', 'compose-harness', 'bin', 'compose-harness.js');
 
 function engineReachable() {
   const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
