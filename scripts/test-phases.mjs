@@ -22,7 +22,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { ensureNodeBinary } from './lib/node-binary.mjs';
-import { pnpm, root } from './lib/workspace.mjs';
+import { oldestNode, pnpm, root } from './lib/workspace.mjs';
 
 const harness = join(root, 'tooling', 'compose-harness', 'bin', 'compose-harness.js');
 
@@ -110,14 +110,6 @@ function composeMatrix({ ci }) {
   // Repeated after scripts/test.mjs's final summary, so the last lines show every result.
   process.once('exit', () => console.log(line));
   return status;
-}
-
-/** The oldest Node `engines.node` admits: `>=22.12` -> `22.12.0`. */
-export function oldestNode() {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const match = /^>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(pkg.engines?.node?.trim() ?? '');
-  if (!match) throw new Error('package.json: engines.node must read ">=MAJOR.MINOR[.PATCH]"');
-  return `${match[1]}.${match[2] ?? 0}.${match[3] ?? 0}`;
 }
 
 /** Tracked and untracked files of the working tree (.gitignore honoured) into `target`. */
