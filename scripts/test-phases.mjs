@@ -2,11 +2,11 @@
 // tests): `npm start` on the oldest Node the `engines` field admits (under CI), then the
 // compose matrix, where a Docker engine is reachable.
 //
-// The oldest Node: `engines.node` in the root package.json (`>=22.12` means 22.12.0) is a
+// The oldest Node: `engines.node` in the root package.json (`>=22.14` means 22.14.0) is a
 // promise to a newcomer that `npm start` works there. Under CI=true (or OLDEST_NODE_CHECK=1)
 // that exact Node is fetched (scripts/lib/node-binary.mjs), a copy of the working tree gets
-// its own install on it (native addons built for its ABI), and the Express app's start tests
-// run there: `npm start` from scratch, migrations, the first upload.
+// its own install on it, as a newcomer's clone would, and the Express app's start tests run
+// there: `npm start` from scratch, migrations, the first upload.
 //
 // Every app is first run with `--coverage minimal` (each app with each database and each
 // storage backend at least once). The rest of the full matrix (`--coverage complement`)
@@ -148,12 +148,10 @@ function startOnOldestNode({ ci }) {
   const copy = mkdtempSync(join(tmpdir(), `oldest-node-${version}-`));
   try {
     copyWorkingTree(copy);
-    // That Node first on PATH runs pnpm, turbo, vitest and the app; node-gyp builds the
-    // native addons against its headers.
+    // That Node first on PATH runs pnpm, turbo, vitest and the app.
     const env = {
       ...process.env,
       PATH: `${join(home, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
-      npm_config_nodedir: home,
     };
     console.log(`> ${label}, in a copy of the working tree (${copy})`);
     // Installed as `npm start` installs (scripts/lib/workspace.mjs), on that Node.

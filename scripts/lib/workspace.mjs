@@ -1,7 +1,7 @@
 // Helpers shared by the root scripts (`npm start`, `npm test`). They run with nothing
 // but Node and npm on the machine, so they use only Node's standard library.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,29 +30,15 @@ export function run(command, args, options = {}) {
   return result.status ?? 1;
 }
 
-/**
- * The environment for installs: native addons (better-sqlite3) are compiled against the
- * headers of the Node that runs this script when they sit next to it (`bin/node` and
- * `include/node`, as in Node's official builds and distribution packages), so a machine
- * with several Nodes, or an npmrc `nodedir` meant for another one, still gets an addon this
- * Node can load.
- */
-function installEnv() {
-  const prefix = dirname(dirname(process.execPath));
-  if (!existsSync(join(prefix, 'include', 'node', 'node.h'))) return process.env;
-  return { ...process.env, npm_config_nodedir: prefix };
-}
-
 /** pnpm, as pinned: a global pnpm of the same version, else `npx pnpm@VERSION`. */
-export function pnpm(args, options = {}) {
+export function pnpm(args, options) {
   const version = pinnedPnpm();
-  const opts = { env: installEnv(), ...options };
   const global = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
-  if (global.status === 0 && global.stdout.trim() === version) return run('pnpm', args, opts);
-  return run('npx', ['--yes', `pnpm@${version}`, ...args], opts);
+  if (global.status === 0 && global.stdout.trim() === version) return run('pnpm', args, options);
+  return run('npx', ['--yes', `pnpm@${version}`, ...args], options);
 }
 
-/** The oldest Node `engines.node` in the root package.json admits: `>=22.12` -> `22.12.0`. */
+/** The oldest Node `engines.node` in the root package.json admits: `>=22.14` -> `22.14.0`. */
 export function oldestNode() {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const match = /^>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(pkg.engines?.node?.trim() ?? '');
@@ -80,25 +66,16 @@ export function ensureSupportedNode() {
 
 /**
  * Installs the workspace from the frozen lockfile unless node_modules is already newer
- * than the lockfile, so a fresh clone needs only `npm test` or `npm start`. Native addons
- * are built for one Node ABI: when this Node's differs from the one they were built for
- * (another Node version since the install), they are rebuilt.
+ * than the lockfile, so a fresh clone needs only `npm test` or `npm start`. The one native
+ * addon, the SQLite driver, ships Node-API binaries, so one install serves every Node from
+ * the oldest supported on: switching Node versions needs no rebuild.
  */
 export function ensureInstalled() {
   ensureSupportedNode();
   const marker = join(root, 'node_modules', '.modules.yaml');
-  const abiFile = join(root, 'node_modules', '.node-abi');
-  const abi = `${process.versions.modules}\n`;
   const lock = join(root, 'pnpm-lock.yaml');
-  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) {
-    if (existsSync(abiFile) && readFileSync(abiFile, 'utf8') === abi) return;
-    console.log(`> rebuilding native addons for Node ${process.version} (pnpm rebuild -r)`);
-    const status = pnpm(['rebuild', '-r']);
-    if (status !== 0) process.exit(status);
-  } else {
-    console.log('> installing the workspace (pnpm install --frozen-lockfile)');
-    const status = pnpm(['install', '--frozen-lockfile']);
-    if (status !== 0) process.exit(status);
-  }
-  writeFileSync(abiFile, abi);
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('> installing the workspace (pnpm install --frozen-lockfile)');
+  const status = pnpm(['install', '--frozen-lockfile']);
+  if (status !== 0) process.exit(status);
 }

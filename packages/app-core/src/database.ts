@@ -50,9 +50,9 @@ export interface KnexLog {
 /**
  * Whether knex can load the SQLite driver. knex requires its driver by name
  * (`require('better-sqlite3')`) from its own directory; better-sqlite3 is an optional
- * dependency that the production images leave out (`pnpm deploy --no-optional`), because
- * a cloud environment has PostgreSQL or MySQL and the native build is the slowest step of
- * an image build. Resolving from knex's location asks exactly the question knex will.
+ * dependency that the production images leave out (`pnpm deploy --no-optional`): a cloud
+ * environment has PostgreSQL or MySQL, and the driver is a native addon with binaries for
+ * eight platforms. Resolving from knex's location asks exactly the question knex will.
  */
 function sqliteDriverAvailable(): boolean {
   try {
