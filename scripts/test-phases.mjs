@@ -186,7 +186,6 @@ function startOnOldestNode({ ci }) {
       const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
       const line = `${label}: ${json.numPassedTests ?? 0} passed, ${json.numFailedTests ?? 0} failed, ${skipped} skipped`;
       console.log(line);
-      process.once('exit', () => console.log(line));
       if (ci && skipped > 0) status ||= 1;
     } else if (status === 0) {
       console.log(`${label}: no test report written`);
