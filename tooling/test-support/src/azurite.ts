@@ -1,5 +1,4 @@
-// Azure Blob emulator (Azurite 3.35, the last release that runs on Node 20) in a child
-// process on 127.0.0.1, one per call.
+// Azure Blob emulator (Azurite) in a child process on 127.0.0.1, one per call.
 import { fileURLToPath } from 'node:url';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { spawnNode, stopChild } from './child.js';

@@ -3,7 +3,7 @@
 // has one small function that sends them (and a redirect's empty body is the same
 // everywhere: `Content-Length: 0`, no Content-Type).
 import type { Readable } from 'node:stream';
-import encodeurl from 'encodeurl';
+import { encodeUrl } from 'encodeurl';
 
 export interface Reply {
   status: number;
@@ -25,6 +25,6 @@ export function redirectReply(
   // URL is escaped, valid `%XX` escapes are kept.
   return {
     status,
-    headers: { ...headers, Location: encodeurl(location), 'Content-Length': '0' },
+    headers: { ...headers, Location: encodeUrl(location), 'Content-Length': '0' },
   };
 }

@@ -2,9 +2,11 @@
 // defined in code (not discovered from files) so that they run the same from `src` in
 // tests and from `dist` in the image, with no globbing and no file-extension guessing.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '@divio-samples/divio-env';
 import knexFactory, { type Knex } from 'knex';
+import { ConfigError } from '../process/config.js';
 import { createMedia } from './migrations/001-create-media.js';
 
 interface Migration {
@@ -46,8 +48,39 @@ export interface KnexLog {
 }
 
 /**
+ * Whether knex can load the SQLite driver. knex requires its driver by name
+ * (`require('better-sqlite3')`) from its own directory; better-sqlite3 is an optional
+ * dependency that the production images leave out (`pnpm deploy --no-optional`): a cloud
+ * environment has PostgreSQL or MySQL, and the driver is a native addon with binaries for
+ * eight platforms. Resolving from knex's location asks exactly the question knex will.
+ */
+function sqliteDriverAvailable(): boolean {
+  try {
+    const knexMain = createRequire(import.meta.url).resolve('knex');
+    createRequire(knexMain).resolve('better-sqlite3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The ConfigError for a SQLite database in a build without the SQLite driver. */
+function noSqliteDriver(database: DatabaseConfig): ConfigError {
+  const what = database.fallback
+    ? 'it is not set, so the in-memory SQLite fallback applies'
+    : 'it names a SQLite database';
+  return new ConfigError([
+    {
+      variable: 'DATABASE_URL',
+      message: `${what}, but this image has no SQLite driver (better-sqlite3 is not installed; production images carry only pg and mysql2): set a postgres:// or mysql:// URL`,
+    },
+  ]);
+}
+
+/**
  * A knex instance for the configured database. MySQL/MariaDB sessions use UTC so that
- * timestamps round-trip exactly; a SQLite file's directory is created if missing. knex's
+ * timestamps round-trip exactly; a SQLite file's directory is created if missing. Throws
+ * ConfigError naming DATABASE_URL when it is SQLite and the driver is not installed. knex's
  * own console messages (such as "Acquire connection error", which repeats what the failed
  * query throws anyway) go to `options.log`, or nowhere.
  */
@@ -61,6 +94,9 @@ export function createKnex(database: DatabaseConfig, options: { log?: KnexLog } 
     debug: (message: unknown) => sink?.debug({ detail: String(message) }, 'knex debug'),
   };
   const config = database.knexConfig();
+  if (config.client === 'better-sqlite3' && !sqliteDriverAvailable()) {
+    throw noSqliteDriver(database);
+  }
   const connection: Record<string, unknown> = { ...config.connection };
   if (config.client === 'mysql2') {
     connection.timezone ??= 'Z';
