@@ -283,6 +283,13 @@ describe('shutdown: app-core drains, then app.close() runs Nest’s hooks', () =
     other = undefined;
   });
 
+  it("adds no signal listener of Nest's: the signals are app-core's (no enableShutdownHooks)", async () => {
+    const before = ['SIGTERM', 'SIGINT'].map((signal) => process.listenerCount(signal));
+    other = await startApp();
+    const after = ['SIGTERM', 'SIGINT'].map((signal) => process.listenerCount(signal));
+    expect(after).toEqual(before);
+  });
+
   it('not ready first, the in-flight upload completes, then onApplicationShutdown closes the pool', async () => {
     other = await startApp({ SHUTDOWN_TIMEOUT_MS: '10000' });
     const { started } = other;
