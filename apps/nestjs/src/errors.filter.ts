@@ -7,7 +7,13 @@
 // HTTP exceptions (app-core's errors are `HttpError`s), so a NotFoundException here means
 // "no route", and app-core's `noRoute` answers it: 405 with `Allow` on one of the contract's
 // paths, 404 elsewhere, as in every app.
-import { errorPage, noRoute, type Runtime, toErrorResponse } from '@divio-samples/app-core';
+import {
+  type ErrorResponse,
+  errorPage,
+  noRoute,
+  type Runtime,
+  toErrorResponse,
+} from '@divio-samples/app-core';
 import {
   type ArgumentsHost,
   Catch,
@@ -29,7 +35,7 @@ export class ErrorsFilter implements ExceptionFilter {
     this.runtime = runtime;
   }
 
-  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+  catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
@@ -40,19 +46,23 @@ export class ErrorsFilter implements ExceptionFilter {
     const { status, body, headers } = toErrorResponse(cause, {
       debug: this.runtime.config.divio.debug,
     });
-    if (status >= 500) {
-      this.runtime.logger.error({ err: cause, reqId: res.locals.requestId }, 'request failed');
-    }
+    const reqId: unknown = res.locals.requestId;
+    if (status >= 500) this.runtime.logger.error({ err: cause, reqId }, 'request failed');
     if (res.headersSent) {
       // Part of a body already went out (a stream failed): all that is left is to cut it.
       res.destroy();
       return;
     }
     res.status(status).set(headers);
-    await this.send(res, body.error.message, body);
+    // Nest does not wait for a filter: a failure to answer is handled here, never left as an
+    // unhandled rejection.
+    this.respond(res, body).catch((err: unknown) => {
+      this.runtime.logger.error({ err, reqId }, 'error response failed');
+      res.destroy();
+    });
   }
 
-  protected async send(res: Response, _message: string, body: object): Promise<void> {
+  protected async respond(res: Response, body: ErrorResponse['body']): Promise<void> {
     res.json(body);
   }
 }
@@ -61,7 +71,7 @@ export class ErrorsFilter implements ExceptionFilter {
 @Catch()
 @Injectable()
 export class FormErrorsFilter extends ErrorsFilter {
-  protected override async send(res: Response, message: string): Promise<void> {
-    res.type('html').send(await errorPage(this.runtime, message));
+  protected override async respond(res: Response, body: ErrorResponse['body']): Promise<void> {
+    res.type('html').send(await errorPage(this.runtime, body.error.message));
   }
 }
