@@ -8,7 +8,7 @@
 //   npm run dev -- koa         # at the root: the app named (default: express)
 //
 // (With Docker, docker-compose.yml's development command runs the TypeScript sources
-// directly on the image's Node 24 instead.)
+// directly on the image's Node 24 instead; NestJS's runs its build, as decorators need tsc.)
 import { basename, dirname, join, relative } from 'node:path';
 import { appDir, buildApp, localEnv, runUntilExit } from './lib/local-app.mjs';
 import { ensureInstalled, root } from './lib/workspace.mjs';

@@ -3,7 +3,14 @@ export { type CheckResult, checkCompose, checkDockerfile, checkDrifts } from './
 export { type ComposeCli, ComposeProject, composeArgs, detectCompose } from './compose.js';
 export * from './conventions.js';
 export { type LintFinding, lintDockerfile } from './docker-lint.js';
-export { COPIED_FILES, type CopiedFile, checkDrift, type DriftFinding } from './drift.js';
+export {
+  COPIED_FILES,
+  type CopiedFile,
+  checkDrift,
+  DECLARED_DIFFERENCES,
+  type DeclaredDifference,
+  type DriftFinding,
+} from './drift.js';
 export { type ImageSource, imageVariables, LOCAL_IMAGES } from './images.js';
 export {
   type AppManifest,

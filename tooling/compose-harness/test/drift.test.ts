@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COPIED_FILES, checkDrift, withoutAppName } from '../src/drift.js';
+import { COPIED_FILES, checkDrift, DECLARED_DIFFERENCES, withoutAppName } from '../src/drift.js';
 import { loadManifests } from '../src/manifest.js';
 import { tempDir } from './helpers.js';
 
@@ -35,6 +35,13 @@ describe('withoutAppName', () => {
     expect(withoutAppName('expressions, Expressive, EXPRESSLY', 'express')).toBe(
       'expressions, Expressive, EXPRESSLY',
     );
+  });
+
+  it('takes a product name with capitals inside for the capitalised spelling', () => {
+    expect(withoutAppName('# The NestJS sample: apps/nestjs, NESTJS_X, NestJSApp', 'nestjs')).toBe(
+      '# The <App> sample: apps/<app>, <APP>_X, <App>App',
+    );
+    expect(withoutAppName('Nestjsish', 'nestjs')).toBe('Nestjsish');
   });
 });
 
@@ -116,6 +123,73 @@ describe('checkDrift', () => {
         .map((line, i) => (i === 0 ? line : `  ${i === 1 ? 'alpha' : 'beta'}: ${line}`))
         .join('\n'),
     );
+  });
+
+  describe('declared differences', () => {
+    const declared = [
+      {
+        app: 'beta',
+        files: ['Dockerfile'],
+        find: ['FROM node'],
+        replace: ['FROM node', 'RUN build <app>'],
+        why: 'beta builds',
+      },
+    ];
+
+    it('lets the app have its declared lines instead, and compares the rest', () => {
+      write(
+        'beta',
+        'Dockerfile',
+        '# The Beta image\nFROM node\nRUN build beta\nCOPY apps/beta/ ./\n',
+      );
+      expect(checkDrift(apps, dir.path, COPIED_FILES, declared)).toEqual([]);
+      // Without the declaration it is a drift...
+      expect(checkDrift(apps, dir.path, COPIED_FILES, [])).toHaveLength(1);
+      // ...and with it, a change elsewhere still is one.
+      write('beta', 'Dockerfile', '# The Beta image\nFROM node\nRUN build beta\nCOPY apps/ ./\n');
+      const [finding] = checkDrift(apps, dir.path, COPIED_FILES, declared);
+      expect(finding?.message).toBe(
+        [
+          'Dockerfile: apps/beta differs from apps/alpha at line 4 (after replacing the app name and applying its declared differences)',
+          '  alpha: COPY apps/alpha/ ./',
+          '  beta: COPY apps/ ./',
+        ].join('\n'),
+      );
+    });
+
+    it('holds the app to the declared lines themselves', () => {
+      write('beta', 'Dockerfile', '# The Beta image\nFROM node\nCOPY apps/beta/ ./\n');
+      const [finding] = checkDrift(apps, dir.path, COPIED_FILES, declared);
+      expect(finding?.line).toBe(3);
+    });
+
+    it('reports a declaration whose lines the reference no longer has', () => {
+      write('alpha', 'Dockerfile', '# The Alpha image\nFROM node:24\nCOPY apps/alpha/ ./\n');
+      write('beta', 'Dockerfile', '# The Beta image\nFROM node:24\nCOPY apps/beta/ ./\n');
+      const [finding] = checkDrift(apps, dir.path, COPIED_FILES, declared);
+      expect(finding?.message).toMatch(
+        /^Dockerfile: the difference declared for apps\/beta \(beta builds\) no longer applies:\n {2}apps\/alpha\/Dockerfile has no line "FROM node"/,
+      );
+    });
+
+    it('compares with an app that declares nothing in the file, even when it sorts later', () => {
+      const onAlpha = [{ ...declared[0], app: 'alpha' } as (typeof declared)[number]];
+      write(
+        'alpha',
+        'Dockerfile',
+        '# The Alpha image\nFROM node\nRUN build alpha\nCOPY apps/alpha/ ./\n',
+      );
+      expect(checkDrift(apps, dir.path, COPIED_FILES, onAlpha)).toEqual([]);
+    });
+
+    it('are each given a reason, for files the check compares', () => {
+      for (const difference of DECLARED_DIFFERENCES) {
+        expect(difference.why).not.toBe('');
+        for (const path of difference.files) {
+          expect(COPIED_FILES.map((f) => f.path)).toContain(path);
+        }
+      }
+    });
   });
 
   it('holds the files the issue names (and the dev entry) to it', () => {
