@@ -21,6 +21,8 @@ const config: NextConfig = {
   // The contract's rules, not Next's: no X-Powered-By, paths match exactly (no redirect of
   // `/api/info/` to `/api/info`), no image optimiser (and so no sharp in the image).
   poweredByHeader: false,
+  // No gzip in the app: like the other apps, it leaves compression to the platform's proxy.
+  compress: false,
   skipTrailingSlashRedirect: true,
   images: { unoptimized: true },
 };

@@ -45,7 +45,7 @@ export function createRequestListener(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
-    const path = pathOf(req.url);
+    const path = requestPath(req.url);
     const read = method === 'GET' || method === 'HEAD';
 
     // 1. Request id, request log line, security headers: first, so that every response has
@@ -89,16 +89,21 @@ export function createRequestListener(
       return send(res, await staticReply(req, path.slice(NEXT_STATIC.length), next.staticDir));
     }
     if (fileMedia && path.startsWith('/media/') && read) {
-      return send(res, contentReply(await media.contentByKey(path.slice('/media/'.length)), req));
+      const key = decodeURIComponent(path.slice('/media/'.length));
+      return send(res, contentReply(await media.contentByKey(key), req));
     }
 
     // 5. The page and the JSON API: Next's page and route handlers, for exactly the paths
     //    and methods the contract's table lists. The page's data is loaded here, so a
     //    failing database is the same JSON error as in every app; React renders the model.
     if (routeMethods(path, { fileMedia }).includes(method)) {
+      req.url = forNext(path, req.url);
       keepDeclaredLength(res);
       if (path !== '/') return next.handle(req, res);
       const model = await indexPageModel(runtime);
+      // Next marks the page uncacheable; the other apps send no Cache-Control for it (and
+      // it has no validators, so no cache stores it): the same answer here.
+      ignoreHeader(res, 'cache-control');
       return page.run(model, () => next.handle(req, res));
     }
 
@@ -121,6 +126,41 @@ export function createRequestListener(
       json(res, status, body);
     });
   };
+}
+
+/**
+ * The path of a request target, as every other app's router reads it: origin form
+ * (`/api/info?x`) or absolute form (`http://host/api/info`, whose host is not the Host
+ * header and is ignored), without query or fragment, still percent-encoded.
+ */
+function requestPath(url: string | undefined): string {
+  const target = (url ?? '/').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  return pathOf(target.split('#', 1)[0] || '/');
+}
+
+/**
+ * The request target Next routes: `path` and the query in origin form. A segment that
+ * decodes to `.` or `..` keeps its dots as data (encoded once more): Next reads the URL by
+ * WHATWG rules, which would resolve `/api/media/%2e%2e` to `/api/` and route it elsewhere;
+ * here it is an id like any other, one that names no media.
+ */
+function forNext(path: string, url: string | undefined): string {
+  const query = /\?[^#]*/.exec(url ?? '')?.[0] ?? '';
+  const segments = path
+    .split('/')
+    .map((segment) =>
+      /^\.{1,2}$/.test(decodeURIComponent(segment))
+        ? segment.replace(/\.|%2e/gi, '%252E')
+        : segment,
+    );
+  return `${segments.join('/')}${query}`;
+}
+
+/** Drops what Next sets for `name` on this response (the pipeline's own value stays). */
+function ignoreHeader(res: ServerResponse, name: string): void {
+  const setHeader = res.setHeader.bind(res);
+  res.setHeader = (header: string, value: number | string | readonly string[]) =>
+    header.toLowerCase() === name ? res : setHeader(header, value);
 }
 
 /**

@@ -1,5 +1,5 @@
 // `GET /api/media/:id` and `DELETE /api/media/:id` (a body of any type is ignored).
-import { empty, handler, json, runtime } from '../../../../routes.ts';
+import { handler, json, runtime } from '../../../../routes.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,5 +11,5 @@ export const GET = handler(async (_request, { params }: Context) =>
 
 export const DELETE = handler(async (_request, { params }: Context) => {
   await runtime().media.delete((await params).id);
-  return empty(204);
+  return new Response(null, { status: 204 });
 });
