@@ -255,7 +255,7 @@ describe('receiveFile with a Web Request', () => {
         return { status, json: body as unknown };
       },
     );
-  const request = (body: BodyInit | null, type?: string) =>
+  const request = (body: Body | null, type?: string) =>
     new Request('http://app.test/', {
       method: 'POST',
       body,
