@@ -5,8 +5,9 @@
 // bundle, and importing app-core beside it would give the process two copies (two
 // runtimes, two `HttpError` classes). So the bundle puts what the server needs on one
 // object under a registered symbol (src/bundle.ts, installed by src/instrumentation.ts),
-// and the server, the pages and the route handlers all reach the one runtime through it.
-// Only types come from app-core here: this module is in both worlds.
+// and the server, the pages and the route handlers all reach the one runtime, and the one
+// copy of app-core, through it. Only types come from app-core here: this module is in
+// both worlds.
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ListenOptions, PageModel, Runtime, StartedServer } from '@divio-samples/app-core';
@@ -33,6 +34,13 @@ export interface Bridge {
   runServer(start: () => Promise<StartedServer>): Promise<unknown>;
   /** The release command: app-core's `runMigrations`, exiting 1 on failure. */
   migrate(): Promise<void>;
+  /**
+   * app-core itself, for the page and the route handlers. Next compiles instrumentation and
+   * the app's routes in different layers, each with its own copy of every module it
+   * imports: a route handler importing app-core would get a second copy, whose
+   * `toErrorResponse` does not recognise the first copy's `HttpError` (the runtime's).
+   */
+  core: AppCore;
   /** The runtime of the running server (set by `startServer`). */
   runtime?: Runtime;
   /** The page being rendered: the pipeline loads the model, the React page renders it. */
@@ -47,6 +55,9 @@ export interface Bridge {
  */
 export const DECLARED_LENGTH = 'x-declared-content-length';
 
+/** app-core's API (a type only: the value comes through the bridge). */
+export type AppCore = typeof import('@divio-samples/app-core');
+
 const KEY = Symbol.for('@divio-samples/nextjs.bridge');
 
 type Global = typeof globalThis & { [KEY]?: Bridge };
@@ -60,6 +71,11 @@ export function bridge(): Bridge {
   const found = (globalThis as Global)[KEY];
   if (!found) throw new Error('the Next.js bundle did not install its bridge (is .next built?)');
   return found;
+}
+
+/** app-core, for pages and route handlers (see `Bridge.core`). */
+export function core(): AppCore {
+  return bridge().core;
 }
 
 /** The runtime, for pages and route handlers (they only run once the server listens). */

@@ -2,6 +2,7 @@
 // around the request pipeline, `runServer`, and the release command. Installed by
 // src/instrumentation.ts while Next prepares.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import * as appCore from '@divio-samples/app-core';
 import {
   type PageModel,
   runMigrations,
@@ -18,6 +19,7 @@ export const FRAMEWORK = 'next.js';
 
 export function installBridge(): void {
   const bridge: Bridge = {
+    core: appCore,
     page: new AsyncLocalStorage<PageModel>(),
     startServer(env, next, options = {}) {
       return serve(

@@ -4,10 +4,11 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import { type Reply, type Runtime, receiveFile, toErrorResponse } from '@divio-samples/app-core';
-import { DECLARED_LENGTH, runtime } from './bridge.ts';
+import type { Reply, Runtime } from '@divio-samples/app-core';
+import { core, DECLARED_LENGTH, runtime } from './bridge.ts';
 
-export { runtime };
+// app-core through the bridge (one copy in the process), never imported as a value here.
+export { core, runtime };
 
 /** A JSON answer as every app sends it: `application/json; charset=utf-8` with its length. */
 export function json(
@@ -29,7 +30,7 @@ export function json(
 /** Any error as the contract's JSON error (5xx logged with the request id). */
 export function errorResponse(request: Request, err: unknown): Response {
   const { config, logger } = runtime();
-  const { status, body, headers } = toErrorResponse(err, { debug: config.divio.debug });
+  const { status, body, headers } = core().toErrorResponse(err, { debug: config.divio.debug });
   if (status >= 500) {
     logger.error({ err, reqId: request.headers.get('x-request-id') }, 'request failed');
   }
@@ -56,7 +57,7 @@ export function handler<Context>(
  */
 export function upload(request: Request): ReturnType<Runtime['media']['upload']> {
   const { config, media } = runtime();
-  return receiveFile(request, { maxBytes: config.maxUploadBytes }, (file) =>
+  return core().receiveFile(request, { maxBytes: config.maxUploadBytes }, (file) =>
     media.upload({
       stream: file.stream,
       filename: file.filename,

@@ -2,9 +2,8 @@
 // an error shows the page again with the message and the error's status. (A route handler
 // cannot render a page component with a status of its own, so that page is app-core's
 // HTML rendering of the same model.)
-import { errorPage, toErrorResponse } from '@divio-samples/app-core';
 import { DECLARED_LENGTH } from '../../bridge.ts';
-import { empty, runtime, upload } from '../../routes.ts';
+import { core, empty, runtime, upload } from '../../routes.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,6 +13,7 @@ export async function POST(request: Request): Promise<Response> {
     return empty(303, { Location: '/' });
   } catch (err) {
     const rt = runtime();
+    const { errorPage, toErrorResponse } = core();
     const { status, body, headers } = toErrorResponse(err, { debug: rt.config.divio.debug });
     if (status >= 500) {
       rt.logger.error({ err, reqId: request.headers.get('x-request-id') }, 'request failed');

@@ -1,6 +1,5 @@
 // `GET /api/media` (newest first, keyset pages) and `POST /api/media` (a streamed upload).
-import { parsePageQuery } from '@divio-samples/app-core';
-import { handler, json, runtime, upload } from '../../../routes.ts';
+import { core, handler, json, runtime, upload } from '../../../routes.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +12,9 @@ export const GET = handler(async (request) => {
   };
   return json(
     200,
-    await runtime().media.list(parsePageQuery({ limit: field('limit'), cursor: field('cursor') })),
+    await runtime().media.list(
+      core().parsePageQuery({ limit: field('limit'), cursor: field('cursor') }),
+    ),
   );
 });
 
