@@ -5,7 +5,13 @@
 // media domain is reached through `Runtime.media`.)
 export { contentReply } from './http/content.js';
 export { type ErrorResponse, HttpError, toErrorResponse } from './http/errors.js';
-export { errorPage, indexPage } from './http/html.js';
+export {
+  errorPage,
+  indexPage,
+  indexPageModel,
+  type PageItem,
+  type PageModel,
+} from './http/html.js';
 export { receiveFile } from './http/multipart.js';
 export { parsePageQuery } from './http/page-query.js';
 export {
@@ -16,7 +22,7 @@ export {
   sslRedirect,
 } from './http/policy.js';
 export type { Reply } from './http/reply.js';
-export { noRoute } from './http/routes.js';
+export { noRoute, routeMethods } from './http/routes.js';
 export { staticReply } from './http/static.js';
 // The process: serve an app, shut it down, the release command.
 export { startupFailure } from './process/config.js';

@@ -14,7 +14,8 @@ import {
   startS3rver,
 } from '@divio-samples/test-support';
 import { afterAll, beforeAll } from 'vitest';
-import type { AppUnderTest, StartedServer } from './types.js';
+import { startAppServer } from './built-server.js';
+import type { AppUnderTest, ServerUnderTest } from './types.js';
 
 export type CellDatabase = ContractTarget['database'];
 export type CellStorage = ContractTarget['storage'];
@@ -29,7 +30,7 @@ export function databaseAvailable(database: CellDatabase): Promise<boolean> {
 export interface Cell {
   target(): ContractTarget;
   /** The running server (after beforeAll). */
-  started(): StartedServer;
+  started(): ServerUnderTest;
   env(): Record<string, string>;
   /** Everything the app logged so far (JSON lines), for the contract's log checks. */
   logs(): string;
@@ -37,12 +38,12 @@ export interface Cell {
 
 /** Registers beforeAll/afterAll hooks that bring the cell up and tear it down again. */
 export function useCell(
-  app: Pick<AppUnderTest, 'framework' | 'startServer'>,
+  app: Pick<AppUnderTest, 'framework' | 'appDir' | 'startServer'>,
   database: CellDatabase,
   storage: CellStorage,
 ): Cell {
   const cleanups: (() => Promise<void>)[] = [];
-  let server: StartedServer | undefined;
+  let server: ServerUnderTest | undefined;
   let env: Record<string, string> = {};
   let mediaRoot: string | undefined;
   const logLines: string[] = [];
@@ -77,7 +78,7 @@ export function useCell(
     env = { ...contractEnv, DATABASE_URL: databaseUrl, DEFAULT_STORAGE_DSN: storageDsn };
     // The release command, as the platform runs it before the new version takes traffic.
     await runMigrations(env, () => {});
-    server = await app.startServer(env, {
+    server = await startAppServer(app, env, {
       port: 0,
       host: '127.0.0.1',
       logDestination: { write: (line: string) => logLines.push(line) },

@@ -5,7 +5,7 @@ import { describe } from 'vitest';
 import { type CellDatabase, type CellStorage, databaseAvailable, useCell } from './cell.js';
 import type { AppUnderTest } from './types.js';
 
-type App = Pick<AppUnderTest, 'framework' | 'startServer'>;
+type App = Pick<AppUnderTest, 'framework' | 'appDir' | 'startServer'>;
 
 /**
  * Defines the contract suite once per `[database, storage]` cell. Call it at the top level

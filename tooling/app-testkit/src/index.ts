@@ -1,4 +1,5 @@
 export { defineAppSuite } from './app-suite.js';
+export { startAppServer, startBuiltServer } from './built-server.js';
 export {
   type Cell,
   type CellDatabase,
@@ -14,5 +15,6 @@ export {
   type AppUnderTest,
   displayName,
   type ListenOptions,
+  type ServerUnderTest,
   type StartedServer,
 } from './types.js';

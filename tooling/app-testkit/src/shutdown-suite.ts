@@ -25,8 +25,8 @@ interface RawResponse {
  * first bytes reach the server before SIGTERM (so the server counts the connection as busy
  * and keeps it, where an idle one is closed at once) and whose end arrives after. Answers
  * are read by a minimal reader: status line, headers, then a body of `Content-Length`
- * bytes, or up to the close when there is none (no chunked encoding: JSON and the page
- * always carry a length).
+ * bytes, a chunked body (a page a framework streams, such as Next.js's), or up to the
+ * close when there is neither.
  */
 class RawConnection {
   private buffer = Buffer.alloc(0);
@@ -109,10 +109,13 @@ class RawConnection {
       const colon = line.indexOf(':');
       headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
     }
-    if (headers['transfer-encoding']) {
-      throw new Error(`chunked answers are not read here: ${this.peek()}`);
-    }
     const start = end + 4;
+    if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+      const chunked = readChunked(this.buffer, start);
+      if (!chunked) return undefined;
+      this.buffer = this.buffer.subarray(chunked.stop);
+      return { status, headers, body: chunked.body.toString('utf8') };
+    }
     let stop: number;
     if (headers['content-length'] !== undefined) {
       stop = start + Number(headers['content-length']);
@@ -124,6 +127,31 @@ class RawConnection {
     const body = this.buffer.subarray(start, stop).toString('utf8');
     this.buffer = this.buffer.subarray(stop);
     return { status, headers, body };
+  }
+}
+
+/**
+ * A chunked body (RFC 9112 section 7.1) starting at `start`: its bytes and where the
+ * message ends, or undefined while it is incomplete. Chunk extensions and trailers are
+ * skipped.
+ */
+function readChunked(buffer: Buffer, start: number): { body: Buffer; stop: number } | undefined {
+  const parts: Buffer[] = [];
+  let at = start;
+  for (;;) {
+    const lineEnd = buffer.indexOf('\r\n', at);
+    if (lineEnd < 0) return undefined;
+    const size = Number.parseInt(buffer.subarray(at, lineEnd).toString('latin1'), 16);
+    if (!Number.isFinite(size)) throw new Error('malformed chunk size');
+    at = lineEnd + 2;
+    if (size === 0) {
+      const trailerEnd = buffer.indexOf('\r\n\r\n', at - 2);
+      if (trailerEnd < 0) return undefined;
+      return { body: Buffer.concat(parts), stop: trailerEnd + 4 };
+    }
+    if (buffer.length < at + size + 2) return undefined;
+    parts.push(buffer.subarray(at, at + size));
+    at += size + 2;
   }
 }
 

@@ -3,6 +3,9 @@
 // in every app once the app's name is replaced. Each app is compared with the first app
 // (by name), and a difference names the file, the two apps and the first line that differs.
 // The apps come from the manifests (apps/*/sample.json), so a new app is held to it too.
+// An app whose copy must differ (Next.js: `next build` and its standalone output make its
+// own Dockerfile, compose files, tsconfig and build script) declares it in its sample.json
+// (`ownFiles`, each with the reason); everything else it copies stays checked.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -13,6 +16,20 @@ export interface CopiedFile {
   view?: (text: string) => string;
   /** What the view shows, for messages. */
   part?: string;
+}
+
+/**
+ * sample.json but what is each app's own: `ownFiles` (its exceptions), and the framework's
+ * name (`next.js` for the app `nextjs`; elsewhere it is the app's name). The rest of the
+ * manifest (port, health, release command, databases, storage) is the same in every app.
+ */
+function sharedManifestFields(text: string): string {
+  const {
+    ownFiles: _ownFiles,
+    framework,
+    ...manifest
+  } = JSON.parse(text) as Record<string, unknown>;
+  return `${JSON.stringify({ ...manifest, framework: framework === undefined ? undefined : '<framework>' }, null, 2)}\n`;
 }
 
 /** The fields of package.json that are the same in every app (dependencies are not). */
@@ -29,7 +46,11 @@ export const COPIED_FILES: readonly CopiedFile[] = [
   { path: 'docker-compose.mysql.yml' },
   { path: '.env-local' },
   { path: '.gitignore' },
-  { path: 'sample.json' },
+  {
+    path: 'sample.json',
+    view: sharedManifestFields,
+    part: 'everything but framework and ownFiles',
+  },
   { path: 'tsconfig.json' },
   { path: 'tsconfig.build.json' },
   { path: 'vitest.config.ts' },
@@ -100,6 +121,12 @@ export const DECLARED_DIFFERENCES: readonly DeclaredDifference[] = [
 export interface DriftApp {
   name: string;
   dir: string;
+  /**
+   * Copied files this app keeps its own way, each with the reason (sample.json `ownFiles`):
+   * not compared, for this app only. One that is equal after all is reported, so an
+   * exception never outlives its reason.
+   */
+  ownFiles?: Readonly<Record<string, string>>;
 }
 
 export interface DriftFinding {
@@ -170,8 +197,12 @@ export function checkDrift(
   const declaredFor = (app: DriftApp, path: string) =>
     declared.filter((d) => d.app === app.name && d.files.includes(path));
   for (const file of files) {
+    const owns = (app: DriftApp) => app.ownFiles?.[file.path] !== undefined;
     const present = sorted.filter((app) => existsSync(join(app.dir, file.path)));
-    const reference = present.find((app) => declaredFor(app, file.path).length === 0) ?? present[0];
+    // The reference: an app that neither owns the file nor declares lines of its own in it.
+    const candidates = present.filter((app) => !owns(app));
+    const reference =
+      candidates.find((app) => declaredFor(app, file.path).length === 0) ?? candidates[0];
     if (!reference) continue;
     const read = (app: DriftApp) => {
       const text = readFileSync(join(app.dir, file.path), 'utf8');
@@ -181,6 +212,23 @@ export function checkDrift(
     const expectedWithoutName = expected.map((line) => withoutAppName(line, reference.name));
     for (const app of sorted) {
       if (app === reference) continue;
+      if (owns(app)) {
+        const equal =
+          present.includes(app) &&
+          firstDifference(
+            expectedWithoutName,
+            read(app).map((line) => withoutAppName(line, app.name)),
+          ) === undefined;
+        if (equal) {
+          findings.push({
+            app: app.name,
+            reference: reference.name,
+            file: file.path,
+            message: `${file.path}: ${where(app)} declares it its own (sample.json ownFiles) but it equals ${where(reference, file.path)}: remove the exception`,
+          });
+        }
+        continue;
+      }
       if (!present.includes(app)) {
         findings.push({
           app: app.name,

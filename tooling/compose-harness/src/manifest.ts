@@ -24,6 +24,8 @@ export interface AppManifest {
   release: readonly string[];
   databases: readonly DatabaseKind[];
   storage: readonly StorageKind[];
+  /** Copied files this app keeps its own way, with the reason (the drift check skips them). */
+  ownFiles: Readonly<Record<string, string>>;
   /** Absolute path of the app directory (holds Dockerfile and docker-compose.yml). */
   dir: string;
 }
@@ -46,6 +48,7 @@ interface ManifestJson {
   release: string[];
   databases: DatabaseKind[];
   storage: StorageKind[];
+  ownFiles?: Record<string, string>;
 }
 
 // allErrors: every problem of a manifest at once; verbose: each error carries the value.
@@ -112,6 +115,7 @@ export function parseManifest(
     release: Object.freeze([...json.release]),
     databases: Object.freeze(databases),
     storage: Object.freeze(storage),
+    ownFiles: Object.freeze({ ...json.ownFiles }),
     dir,
   });
 }

@@ -1,7 +1,7 @@
 // The copies every app keeps (Dockerfile, compose files, .env-local, settings, the dev
 // entry in package.json) are equal across the real apps once the app name is replaced;
 // and the check names the file, the apps and the line when they are not.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { COPIED_FILES, checkDrift, DECLARED_DIFFERENCES, withoutAppName } from '../src/drift.js';
@@ -202,6 +202,52 @@ describe('checkDrift', () => {
         '.env-local',
         'package.json',
       ]),
+    );
+  });
+
+  it('skips a file an app declares its own (ownFiles), for that app only', () => {
+    write('beta', 'Dockerfile', '# The Beta image\nFROM node:24\nRUN next build\n');
+    const owning = apps.map((app) =>
+      app.name === 'beta'
+        ? { ...app, ownFiles: { Dockerfile: 'next build makes its own output' } }
+        : app,
+    );
+    expect(checkDrift(owning, dir.path)).toEqual([]);
+    // Every other copied file of that app is still compared.
+    write('beta', '.env-local', 'STAGE=live\n');
+    write('alpha', '.env-local', 'STAGE=local\n');
+    expect(checkDrift(owning, dir.path).map((f) => f.file)).toEqual(['.env-local']);
+  });
+
+  it('reports an exception whose file is equal after all', () => {
+    const owning = apps.map((app) =>
+      app.name === 'beta'
+        ? { ...app, ownFiles: { Dockerfile: 'next build makes its own output' } }
+        : app,
+    );
+    expect(checkDrift(owning, dir.path).map((f) => f.message)).toEqual([
+      'Dockerfile: apps/beta declares it its own (sample.json ownFiles) but it equals apps/alpha/Dockerfile: remove the exception',
+    ]);
+  });
+
+  it('compares sample.json without its ownFiles', () => {
+    write('alpha', 'sample.json', JSON.stringify({ name: 'alpha', port: 80 }));
+    write(
+      'beta',
+      'sample.json',
+      JSON.stringify({ name: 'beta', port: 80, ownFiles: { Dockerfile: 'x' } }),
+    );
+    expect(checkDrift(apps, dir.path)).toEqual([]);
+    write('beta', 'sample.json', JSON.stringify({ name: 'beta', port: 8080 }));
+    expect(checkDrift(apps, dir.path).map((f) => f.file)).toEqual(['sample.json']);
+  });
+
+  it('lets the manifest schema name exactly the copied files an app may own', () => {
+    const schema = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'sample.schema.json'), 'utf8'),
+    ) as { properties: { ownFiles: { propertyNames: { enum: string[] } } } };
+    expect(schema.properties.ownFiles.propertyNames.enum).toEqual(
+      COPIED_FILES.map((f) => f.path).filter((path) => path !== 'sample.json'),
     );
   });
 });

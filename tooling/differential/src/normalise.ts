@@ -3,6 +3,7 @@
 // UUIDs, ISO dates, the framework's own name, the port, the request id when it follows
 // the rule, Content-Length when it matches the body, pagination cursors.
 import { createHash } from 'node:crypto';
+import { cspMeaning, htmlMeaning } from './meaning.js';
 import type { Answer, Observation } from './types.js';
 
 export interface NormaliseContext {
@@ -20,6 +21,8 @@ export interface RequestFacts {
   requestId?: string;
   /** HEAD only: the length of the body a GET of the same target returned. */
   getBodyLength?: number;
+  /** HEAD only: whether that GET's body came chunked (no length stated). */
+  getChunked?: boolean;
 }
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
@@ -115,12 +118,22 @@ function requestIdRule(sent: string | undefined, got: string | undefined): strin
   return JSON.stringify(got);
 }
 
+/**
+ * How the answer frames its body, compared as what it tells the client: a stated
+ * `Content-Length` equal to the body, and a complete chunked body, both frame exactly the
+ * body (`= body length`); a HEAD answer states the length of the GET's body, or, when that
+ * GET was chunked, none, as the GET itself (`= GET body length`).
+ */
 function contentLength(
   declared: string | undefined,
   body: Buffer,
   facts: RequestFacts,
+  chunked: boolean,
 ): string | undefined {
-  if (declared === undefined) return undefined;
+  if (declared === undefined) {
+    if (facts.method === 'HEAD' && facts.getChunked) return '= GET body length';
+    return chunked && body.length > 0 ? '= body length' : undefined;
+  }
   if (facts.method === 'HEAD') {
     if (facts.getBodyLength !== undefined && Number(declared) === facts.getBodyLength) {
       return '= GET body length';
@@ -147,8 +160,9 @@ function observeBody(
     }
   }
   if (/^text\/html/i.test(contentType)) {
-    // One list item per line, so the report can point at the item that differs.
-    out['body (html)'] = normaliseText(text, ctx).replace(/<li>/g, '\n<li>');
+    // What the page says, one element per line (see htmlMeaning), so the report can point
+    // at the item that differs.
+    out['body (html)'] = normaliseText(htmlMeaning(text), ctx);
   } else if (/^text\//i.test(contentType) || (body.length <= 4096 && !text.includes('\uFFFD'))) {
     out['body (text)'] = JSON.stringify(normaliseText(text, ctx));
   } else {
@@ -173,12 +187,14 @@ export function observe(answer: Answer, facts: RequestFacts, ctx: NormaliseConte
     if (value === undefined) continue;
     if (name === 'Content-Type') value = value.toLowerCase().replace(/\s*;\s*/g, '; ');
     if (name === 'Connection') value = value.toLowerCase();
+    if (name === 'Content-Security-Policy') value = cspMeaning(value);
     out[name] = JSON.stringify(normaliseText(value, ctx));
   }
   for (const name of PRESENCE_HEADERS) {
     if (headerValue(headers, name) !== undefined) out[name] = 'present';
   }
-  const length = contentLength(headerValue(headers, 'content-length'), answer.body, facts);
+  const chunked = /chunked/i.test(headerValue(headers, 'transfer-encoding') ?? '');
+  const length = contentLength(headerValue(headers, 'content-length'), answer.body, facts, chunked);
   if (length !== undefined) out['Content-Length'] = length;
   out['X-Request-Id'] = requestIdRule(facts.requestId, headerValue(headers, 'x-request-id'));
   observeBody(headerValue(headers, 'content-type') ?? '', answer.body, ctx, out);

@@ -115,7 +115,7 @@ async function send(
   app: AppTarget,
   entry: CorpusEntry,
   state: AppState,
-): Promise<{ answer: Answer; requestId?: string; getBodyLength?: number }> {
+): Promise<{ answer: Answer; requestId?: string; getBodyLength?: number; getChunked?: boolean }> {
   const timeoutMs = entry.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (entry.raw) {
     const head = entry.raw.head.map((line) => resolve(line, state));
@@ -128,15 +128,20 @@ async function send(
   const requestId = headerOf(request.headers, 'x-request-id');
   const answer = await sendHttp(app.host, app.port, request);
   let getBodyLength: number | undefined;
+  let getChunked: boolean | undefined;
   if (entry.method === 'HEAD' && answer.kind === 'response') {
     // Content-Length of a HEAD must be the GET body's: ask for it, then compare that.
     const get = await sendHttp(app.host, app.port, { ...request, method: 'GET' });
-    if (get.kind === 'response') getBodyLength = get.body.length;
+    if (get.kind === 'response') {
+      getBodyLength = get.body.length;
+      getChunked = get.headers.some(([n, v]) => n === 'transfer-encoding' && /chunked/i.test(v));
+    }
   }
   return {
     answer,
     ...(requestId === undefined ? {} : { requestId }),
     ...(getBodyLength === undefined ? {} : { getBodyLength }),
+    ...(getChunked === undefined ? {} : { getChunked }),
   };
 }
 
@@ -148,7 +153,7 @@ async function observeEntry(
   state: AppState,
 ): Promise<Observation> {
   const label = entry.as ?? entry.name;
-  const { answer, requestId, getBodyLength } = await send(app, entry, state);
+  const { answer, requestId, getBodyLength, getChunked } = await send(app, entry, state);
 
   const capture = captureFrom(answer);
   state.captures.set(label, capture);
@@ -178,7 +183,7 @@ async function observeEntry(
   }
 
   const ctx = context(app, state);
-  const out = observe(answer, { method: entry.method, requestId, getBodyLength }, ctx);
+  const out = observe(answer, { method: entry.method, requestId, getBodyLength, getChunked }, ctx);
   Object.assign(out, effects);
   await observeRows(app, entry, state, ctx, created, out);
   // Distinct createdAt values keep "newest first" the same order in every app.

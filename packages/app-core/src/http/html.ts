@@ -40,13 +40,13 @@ function label(contentType: string, filename: string): string {
   return (ext ?? contentType.split('/')[1] ?? 'file').toUpperCase().slice(0, 5);
 }
 
-function item(media: Media): string {
-  const name = escapeHtml(media.filename);
-  const url = escapeHtml(media.url);
-  const thumb = isThumbnailable(media.contentType)
+function item(item: PageItem): string {
+  const name = escapeHtml(item.name);
+  const url = escapeHtml(item.url);
+  const thumb = item.thumbnail
     ? `<img src="${url}" alt="${name}" loading="lazy" decoding="async">`
-    : escapeHtml(label(media.contentType, media.filename));
-  return `<li><a href="${url}"><div class="thumb">${thumb}</div><div class="meta"><span class="name" title="${name}">${name}</span><span class="size">${escapeHtml(formatBytes(media.size))} · ${escapeHtml(media.contentType)}</span></div></a></li>`;
+    : escapeHtml(item.label);
+  return `<li><a href="${url}"><div class="thumb">${thumb}</div><div class="meta"><span class="name" title="${name}">${name}</span><span class="size">${escapeHtml(item.detail)}</span></div></a></li>`;
 }
 
 /** What the page needs of the app's Runtime. */
@@ -56,7 +56,38 @@ export interface PageSource {
   config: { maxUploadBytes: number };
 }
 
-function pageOptions(source: PageSource): Pick<IndexPageOptions, 'framework' | 'maxUploadBytes'> {
+/**
+ * What the page shows, as data: every text and URL of it, ready for any renderer (the HTML
+ * template below, or a React component in the Next.js app), so that every app's page says
+ * the same thing whatever writes its markup.
+ */
+export interface PageModel {
+  /** `<title>` and the `<h1>`. */
+  title: string;
+  /** The stylesheet's and the icon's URLs (with their content hash). */
+  stylesheet: string;
+  icon: string;
+  /** `Any file up to 500 MB.`: shown next to the form; absent when the limit is not known. */
+  limit?: string | undefined;
+  /** Shown above the grid (after a failed upload from the form). */
+  error?: string | undefined;
+  items: readonly PageItem[];
+}
+
+export interface PageItem {
+  id: string;
+  name: string;
+  /** The item's content URL: the link, and the `<img>` source of a thumbnail. */
+  url: string;
+  /** Shown as an `<img>` (images other than SVG); otherwise `label` stands in the tile. */
+  thumbnail: boolean;
+  /** `PNG`, `TXT`, ...: the extension, or the subtype. */
+  label: string;
+  /** `12.3 KB · image/png`. */
+  detail: string;
+}
+
+function pageSettings(source: PageSource): Pick<IndexPageOptions, 'framework' | 'maxUploadBytes'> {
   const { framework } = source.info;
   return {
     framework: framework.charAt(0).toUpperCase() + framework.slice(1),
@@ -64,10 +95,15 @@ function pageOptions(source: PageSource): Pick<IndexPageOptions, 'framework' | '
   };
 }
 
+/** The model of the `GET /` page: the newest 50 items (a failing list rejects). */
+export async function indexPageModel(source: PageSource): Promise<PageModel> {
+  const { items } = await source.media.list({ limit: INDEX_PAGE_SIZE });
+  return pageModel({ items, ...pageSettings(source) });
+}
+
 /** The `GET /` page: the newest 50 items (a failing list fails the page: a JSON error). */
 export async function indexPage(source: PageSource): Promise<string> {
-  const { items } = await source.media.list({ limit: INDEX_PAGE_SIZE });
-  return renderIndexPage({ items, ...pageOptions(source) });
+  return renderPage(await indexPageModel(source));
 }
 
 /**
@@ -81,7 +117,7 @@ export async function errorPage(source: PageSource, message: string): Promise<st
   } catch {
     // The error the user must see is the upload's; the page renders without the list.
   }
-  return renderIndexPage({ items, error: message, ...pageOptions(source) });
+  return renderPage(pageModel({ items, error: message, ...pageSettings(source) }));
 }
 
 export interface IndexPageOptions {
@@ -94,31 +130,52 @@ export interface IndexPageOptions {
   maxUploadBytes?: number;
 }
 
+/** The page's texts and URLs for `options`. */
+export function pageModel(options: IndexPageOptions): PageModel {
+  return {
+    title: options.framework ? `Media · ${options.framework} on Divio` : 'Media on Divio',
+    stylesheet: assetUrl('app.css'),
+    icon: assetUrl('favicon.svg'),
+    limit:
+      options.maxUploadBytes === undefined
+        ? undefined
+        : `Any file up to ${formatBytes(options.maxUploadBytes)}.`,
+    error: options.error || undefined,
+    items: options.items.map((media) => ({
+      id: media.id,
+      name: media.filename,
+      url: media.url,
+      thumbnail: isThumbnailable(media.contentType),
+      label: label(media.contentType, media.filename),
+      detail: `${formatBytes(media.size)} · ${media.contentType}`,
+    })),
+  };
+}
+
 /** The complete `GET /` page (`text/html; charset=utf-8`). */
 export function renderIndexPage(options: IndexPageOptions): string {
-  const title = options.framework ? `Media · ${options.framework} on Divio` : 'Media on Divio';
-  const limit =
-    options.maxUploadBytes === undefined
-      ? ''
-      : `<p>Any file up to ${escapeHtml(formatBytes(options.maxUploadBytes))}.</p>`;
-  const error = options.error
-    ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>`
-    : '';
+  return renderPage(pageModel(options));
+}
+
+/** The page of `model` as HTML. Every piece of text goes through `escapeHtml`. */
+export function renderPage(model: PageModel): string {
+  const limit = model.limit === undefined ? '' : `<p>${escapeHtml(model.limit)}</p>`;
+  const error = model.error ? `<p class="error" role="alert">${escapeHtml(model.error)}</p>` : '';
   const list =
-    options.items.length === 0
+    model.items.length === 0
       ? '<p class="empty">Nothing uploaded yet.</p>'
-      : `<ul class="grid">${options.items.map(item).join('')}</ul>`;
+      : `<ul class="grid">${model.items.map(item).join('')}</ul>`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${escapeHtml(assetUrl('app.css'))}">
-<link rel="icon" href="${escapeHtml(assetUrl('favicon.svg'))}" type="image/svg+xml">
+<title>${escapeHtml(model.title)}</title>
+<link rel="stylesheet" href="${escapeHtml(model.stylesheet)}">
+<link rel="icon" href="${escapeHtml(model.icon)}" type="image/svg+xml">
 </head>
 <body>
-<header><h1>${escapeHtml(title)}</h1>${limit}</header>
+<header><h1>${escapeHtml(model.title)}</h1>${limit}</header>
 <main>
 <form class="upload" method="post" action="/upload" enctype="multipart/form-data">
 <label for="file">File</label>

@@ -2,8 +2,9 @@
 // one reader every app uses, over Node's own request (Fastify's included), so every app
 // reads a form the same way. The `file` part is handed on as a stream while the body is
 // still arriving; nothing is buffered, whatever the size.
-import type { IncomingMessage } from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { PassThrough, Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { Busboy, type BusboyConfig, type BusboyInstance } from '@fastify/busboy';
 import { HttpError, payloadTooLarge } from './errors.js';
 
@@ -79,7 +80,42 @@ function emptyBoundary(contentType: string): boolean {
 }
 
 /**
- * Reads `req` as multipart/form-data and calls `handler` with the first `file` part as
+ * A request body as the reader needs it: Node's IncomingMessage as it is, or a Web `Request`
+ * (what Next.js route handlers get) whose `body` stream becomes a Node Readable
+ * (`Readable.fromWeb`, which pulls only as fast as the parser reads: still no buffering).
+ */
+interface BodySource {
+  headers: IncomingHttpHeaders;
+  stream: Readable;
+  /** Whether the whole body arrived (IncomingMessage's `complete`). */
+  complete(): boolean;
+}
+
+function isWebRequest(req: IncomingMessage | Request): req is Request {
+  return typeof (req as Request).arrayBuffer === 'function' && !('socket' in req);
+}
+
+function bodySource(req: IncomingMessage | Request): BodySource {
+  if (!isWebRequest(req))
+    return { headers: req.headers, stream: req, complete: () => req.complete };
+  const headers: IncomingHttpHeaders = {};
+  req.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const stream = req.body
+    ? Readable.fromWeb(req.body as WebReadableStream<Uint8Array>)
+    : Readable.from([]);
+  let ended = false;
+  stream.once('end', () => {
+    ended = true;
+  });
+  // A client that goes away makes the web stream fail: the `close` below reports it.
+  stream.on('error', () => {});
+  return { headers, stream, complete: () => ended };
+}
+
+/**
+ * Reads `req` (Node's request, or a Web `Request`) as multipart/form-data and calls `handler` with the first `file` part as
  * soon as its headers arrive. Resolves with the handler's result.
  *
  * - not multipart: 415 `unsupported_media_type`;
@@ -93,12 +129,13 @@ function emptyBoundary(contentType: string): boolean {
  * read and discarded; the error response then asks the client to close the connection.
  */
 export function receiveFile<T>(
-  req: IncomingMessage,
+  request: IncomingMessage | Request,
   options: MultipartOptions,
   handler: (file: MultipartFile) => Promise<T>,
 ): Promise<T> {
   const fieldName = options.fieldName ?? FILE_FIELD;
-  const contentType = req.headers['content-type'];
+  const { headers, stream: req, complete } = bodySource(request);
+  const contentType = headers['content-type'];
   if (contentType === undefined || !isMultipart(contentType)) {
     req.resume();
     return Promise.reject(
@@ -109,7 +146,7 @@ export function receiveFile<T>(
   let parser: BusboyInstance;
   try {
     parser = Busboy({
-      headers: { ...req.headers, 'content-type': contentType },
+      headers: { ...headers, 'content-type': contentType },
       ...multipartOptions(options.maxBytes),
     });
   } catch (err) {
@@ -135,7 +172,7 @@ export function receiveFile<T>(
       // Stop parsing; drain whatever the client still sends so the response can go out.
       req.unpipe(parser);
       parser.removeAllListeners('file');
-      if (!req.complete) req.resume();
+      if (!complete()) req.resume();
       if (err === undefined) resolve(value as T);
       else reject(err);
     };
@@ -175,7 +212,7 @@ export function receiveFile<T>(
     });
     // The client went away before the body was complete.
     req.on('close', () => {
-      if (req.complete) return;
+      if (complete()) return;
       const error = malformed();
       if (current && !current.destroyed) current.destroy(error);
       if (!started) finish(error);

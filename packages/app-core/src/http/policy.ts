@@ -106,16 +106,20 @@ export const HSTS = 'max-age=31536000; includeSubDomains';
  * Headers for every response, errors included. The CSP allows only the app's own
  * scripts, styles and forms; images and media also from `mediaOrigins` (the object
  * store's, for the s3 and azure backends). HSTS on HTTPS requests (`isHttps`) while
- * SECURE_SSL_REDIRECT is on.
+ * SECURE_SSL_REDIRECT is on. `scriptNonce`: a page whose framework writes inline scripts
+ * of its own (Next.js's) allows those by a fresh per-response nonce (`script-src 'self'
+ * 'nonce-...'`), which allows nothing an attacker could inject.
  */
 export function securityHeaders(
   security: Pick<SecurityConfig, 'sslRedirect' | 'trustProxy'>,
   headers: IncomingHttpHeaders,
   mediaOrigins: readonly string[] = [],
+  options: { scriptNonce?: string } = {},
 ): Record<string, string> {
   const media = ["'self'", 'data:', ...mediaOrigins].join(' ');
   const csp = [
     "default-src 'self'",
+    ...(options.scriptNonce ? [`script-src 'self' 'nonce-${options.scriptNonce}'`] : []),
     `img-src ${media}`,
     `media-src ${media}`,
     "object-src 'none'",

@@ -2,16 +2,21 @@
 // one function for every app, on `send`'s rules.
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import send from '@fastify/send';
 import { HttpError, notFound } from './errors.js';
 import type { Reply } from './reply.js';
 
-/** Absolute path of the built assets: `<app-core>/dist/static` (from `src/http` and `dist/http` alike). */
+/**
+ * Absolute path of the built assets: `<app-core>/dist/static` (from `src/http` and `dist/http`
+ * alike). From the module's own file path, not `new URL('.', import.meta.url)`: a bundler
+ * (Next.js's Turbopack) rewrites `import.meta.url` to the module's file URL but cannot bundle
+ * a URL relative to it, and fails the build.
+ */
 export const staticDir: string = resolve(
-  fileURLToPath(new URL('.', import.meta.url)),
+  dirname(fileURLToPath(import.meta.url)),
   '..',
   '..',
   'dist',

@@ -2,7 +2,6 @@
 // defined in code (not discovered from files) so that they run the same from `src` in
 // tests and from `dist` in the image, with no globbing and no file-extension guessing.
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '@divio-samples/divio-env';
 import knexFactory, { type Knex } from 'knex';
@@ -53,9 +52,13 @@ export interface KnexLog {
  * dependency that the production images leave out (`pnpm deploy --no-optional`): a cloud
  * environment has PostgreSQL or MySQL, and the driver is a native addon with binaries for
  * eight platforms. Resolving from knex's location asks exactly the question knex will.
+ * `createRequire` comes from `process.getBuiltinModule`, not an import: a bundler (Next.js's
+ * Turbopack) rewrites `createRequire(import.meta.url).resolve('knex')` into a module id of
+ * its own, and the question would no longer be asked.
  */
 function sqliteDriverAvailable(): boolean {
   try {
+    const { createRequire } = process.getBuiltinModule('node:module');
     const knexMain = createRequire(import.meta.url).resolve('knex');
     createRequire(knexMain).resolve('better-sqlite3');
     return true;

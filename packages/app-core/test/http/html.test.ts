@@ -5,7 +5,9 @@ import {
   formatBytes,
   INDEX_PAGE_SIZE,
   indexPage,
+  indexPageModel,
   renderIndexPage,
+  renderPage,
 } from '../../src/http/html.js';
 import type { Media } from '../../src/media/service.js';
 
@@ -99,6 +101,27 @@ describe('indexPage and errorPage', () => {
 
   it('a failing list fails the page (the app answers with its JSON error)', async () => {
     await expect(indexPage(failing)).rejects.toThrow('database down');
+    await expect(indexPageModel(failing)).rejects.toThrow('database down');
+  });
+
+  it('the model holds what the page shows, and the page is its rendering', async () => {
+    const model = await indexPageModel(working);
+    expect(model).toMatchObject({
+      title: 'Media · Koa on Divio',
+      limit: 'Any file up to 5.2 MB.',
+      stylesheet: expect.stringMatching(/^\/static\/app\.css/),
+      items: [
+        {
+          name: 'listed.png',
+          url: '/api/media/0b6f7c5e-8a7d-4a8e-9a55-3f1f2a9c0c11/content',
+          thumbnail: true,
+          label: 'PNG',
+          detail: '12 KB · image/png',
+        },
+      ],
+    });
+    expect(model.error).toBeUndefined();
+    expect(renderPage(model)).toBe(await indexPage(working));
   });
 
   it.each([

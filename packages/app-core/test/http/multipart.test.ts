@@ -240,3 +240,73 @@ describe('receiveFile', () => {
     });
   });
 });
+
+// Next.js route handlers get a Web Request: its body stream goes through the same reader.
+describe('receiveFile with a Web Request', () => {
+  const read = (request: Request) =>
+    receiveFile(request, { maxBytes: LIMIT }, async (file) => {
+      let size = 0;
+      for await (const chunk of file.stream) size += (chunk as Buffer).length;
+      return { filename: file.filename, mimeType: file.mimeType, size };
+    }).then(
+      (value) => ({ status: 200, json: value as unknown }),
+      (err: unknown) => {
+        const { status, body } = toErrorResponse(err, { debug: false });
+        return { status, json: body as unknown };
+      },
+    );
+  const request = (body: Body | null, type?: string) =>
+    new Request('http://app.test/', {
+      method: 'POST',
+      body,
+      ...(type ? { headers: { 'content-type': type } } : {}),
+      // biome-ignore lint/suspicious/noExplicitAny: undici's `duplex` is not in lib.dom's RequestInit
+      ...({ duplex: 'half' } as any),
+    });
+
+  it('streams the file part from request.body', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['hello'], { type: 'image/png' }), 'pic.png');
+    expect(await read(request(form))).toEqual({
+      status: 200,
+      json: { filename: 'pic.png', mimeType: 'image/png', size: 5 },
+    });
+  });
+
+  it('fails past the limit while the body streams (413), and a body cut short (400)', async () => {
+    const big = raw([
+      `Content-Disposition: form-data; name="file"; filename="big.bin"\r\n\r\n${'x'.repeat(LIMIT + 1)}`,
+    ]);
+    expect(await read(request(big.body, big.type))).toMatchObject({
+      status: 413,
+      json: { error: { code: 'payload_too_large' } },
+    });
+    const cut = raw(['Content-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nab']);
+    expect(await read(request(cut.body.slice(0, -12), cut.type))).toMatchObject({
+      status: 400,
+      json: { error: { code: 'bad_request' } },
+    });
+  });
+
+  it('refuses what is not multipart (415) and a request without a body (400)', async () => {
+    expect(await read(request('{}', 'application/json'))).toMatchObject({ status: 415 });
+    expect(await read(request(null, 'multipart/form-data; boundary=x'))).toMatchObject({
+      status: 400,
+      json: { error: { code: 'bad_request' } },
+    });
+  });
+
+  it('a client that goes away mid-body is a 400, not a hang', async () => {
+    const head = 'Content-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n';
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(`--XyZ\r\n${head}part`));
+        setTimeout(() => controller.error(new Error('client went away')), 20);
+      },
+    });
+    expect(await read(request(body, 'multipart/form-data; boundary=XyZ'))).toMatchObject({
+      status: 400,
+      json: { error: { code: 'bad_request' } },
+    });
+  });
+});

@@ -161,6 +161,15 @@ describe('securityHeaders', () => {
       ],
     ).toBeUndefined();
   });
+  it('allows a page its own inline scripts by a nonce, and nothing else more', () => {
+    const csp = securityHeaders(security, xfp('https'), [], { scriptNonce: 'n0nce+/=' })[
+      'Content-Security-Policy'
+    ];
+    expect(csp?.startsWith("default-src 'self'; script-src 'self' 'nonce-n0nce+/='; ")).toBe(true);
+    expect(securityHeaders(security, xfp('https'))['Content-Security-Policy']).toBe(
+      csp?.replace(" script-src 'self' 'nonce-n0nce+/=';", ''),
+    );
+  });
   it('allows images from the storage origins', () => {
     const csp = securityHeaders(security, xfp('https'), ['https://bucket.s3.amazonaws.com'])[
       'Content-Security-Policy'
