@@ -310,9 +310,13 @@ export function npmLockfile(root: string): (packageJson: string, npmrcText: stri
       writeFileSync(join(scratch, '.npmrc'), npmrcText);
       execFileSync(
         'npm',
+        // No `resolved` URLs (--omit-lockfile-registry-resolved): npm ci then fetches from
+        // whichever registry the person's npm is set up for (a mirror, a proxy), and the file
+        // is the same on every machine.
         [
           'install',
           '--package-lock-only',
+          '--omit-lockfile-registry-resolved',
           '--ignore-scripts',
           '--no-audit',
           '--no-fund',

@@ -16,6 +16,7 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXPORTABLE, type ExportPlan, planExport, writeExport } from '../src/export.ts';
+import { EXPORT_CELLS } from '../src/exports.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // The real lockfile comes from npm and the registry; here a stand-in that depends only on
@@ -137,4 +138,11 @@ describe('the target directory', () => {
 
 it('names the apps it can export when asked for another', () => {
   expect(() => planExport(root, 'rails', { lockfile })).toThrow(/exportable: express, koa/);
+});
+
+it('runs every exportable app in a compose cell, meeting every database and storage', () => {
+  const rows = Object.entries(EXPORT_CELLS);
+  expect(rows.map(([app]) => app).sort()).toEqual(Object.keys(EXPORTABLE).sort());
+  expect(new Set(rows.map(([, [db]]) => db))).toEqual(new Set(['postgres', 'mysql']));
+  expect(new Set(rows.map(([, [, storage]]) => storage))).toEqual(new Set(['file', 's3', 'azure']));
 });
