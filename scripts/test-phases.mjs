@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { ensureNodeBinary } from './lib/node-binary.mjs';
 import { oldestNode, pnpm, root } from './lib/workspace.mjs';
+import { exportedRepositories } from './test-exports.mjs';
 
 const harness = join(root, 'tooling', 'compose-harness', 'bin', 'compose-harness.js');
 
@@ -199,5 +200,6 @@ function startOnOldestNode({ ci }) {
 
 export const phases = [
   ['npm start on the oldest supported Node', startOnOldestNode],
+  ['exported repositories', exportedRepositories],
   ['compose matrix', composeMatrix],
 ];
