@@ -4,7 +4,6 @@
 // cell per app; the Express export also runs its own `npm ci && npm test`
 // (tooling/export-example/src/exports.ts). It runs before the compose matrix, whose budget
 // logic then counts the time it took.
-//   EXPORT_MATRIX_JOBS    cells at a time (default 1: every cell builds its own image)
 //   COMPOSE_MATRIX_IMAGES `local` (default: stand-ins) or `official`, as for the matrix
 // Without a Docker engine it says so plainly; under CI=true that is a failure.
 import { spawnSync } from 'node:child_process';
@@ -31,8 +30,9 @@ export function exportedRepositories({ ci }) {
   mkdirSync(reports, { recursive: true });
   const args = [
     join(root, 'tooling', 'export-example', 'src', 'exports.ts'),
+    // One cell at a time: every cell builds its own image, and builds share two cores.
     '--jobs',
-    process.env.EXPORT_MATRIX_JOBS || '1',
+    '1',
     '--images',
     process.env.COMPOSE_MATRIX_IMAGES || 'local',
     '--json',
