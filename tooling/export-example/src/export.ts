@@ -29,7 +29,7 @@ import {
 
 /** The apps this tool can export, with what differs between them. */
 export const EXPORTABLE: Readonly<
-  Record<string, { title: string; devCommand?: string[]; why?: string }>
+  Record<string, { title: string; devCommand?: string[]; why?: string; next?: boolean }>
 > = {
   express: { title: 'Express' },
   koa: { title: 'Koa' },
@@ -40,6 +40,9 @@ export const EXPORTABLE: Readonly<
     devCommand: ['node', 'dist/server.js'],
     why: "NestJS's decorators need the compiled build (Node's type stripping cannot run them): the image's dist/, rebuilt with `docker compose build`.",
   },
+  // `next build` (standalone output) plus the custom server: its own Dockerfile stages, no
+  // development server in compose (the image's own command; `npm run dev` on the host).
+  nextjs: { title: 'Next.js', devCommand: [], next: true },
 };
 
 const WATCH_WHY =
@@ -47,6 +50,26 @@ const WATCH_WHY =
 
 /** Edits a copied file needs because it moved; each must apply, or the export stops. */
 const PATCHES: Readonly<Record<string, { from: string; to: string }[]>> = {
+  // The bridge's global key named the monorepo's package.
+  'src/bridge.ts': [
+    {
+      from: "Symbol.for('@divio-samples/nextjs.bridge')",
+      to: "Symbol.for('nextjs-on-divio.bridge')",
+    },
+  ],
+  // The repository root is the app: tracing starts here, and app-core's built assets are
+  // this repository's dist/static.
+  'next.config.ts': [
+    {
+      from: "  // The workspace root, so tracing follows the workspace packages (app-core, divio-env,\n  // media-storage) and the pnpm store they link to.\n  outputFileTracingRoot: fileURLToPath(new URL('../..', import.meta.url)),",
+      to: "  // This repository is the root of the traced server.\n  outputFileTracingRoot: fileURLToPath(new URL('.', import.meta.url)),",
+    },
+    {
+      from: "  // The contract's stylesheet and icon, built by app-core into its dist/static and served\n  // by the custom server under /static/.\n  outputFileTracingIncludes: { '/*': ['../../packages/app-core/dist/static/**'] },",
+      to: "  // The contract's stylesheet and icon, built into dist/static (scripts/build-assets.mjs)\n  // and served by the custom server under /static/.\n  outputFileTracingIncludes: { '/*': ['./dist/static/**'] },",
+    },
+  ],
+
   // <app-core>/src/http -> <repo>/src/lib/app-core/http: the built assets are the repository's
   // dist/static, four levels up from src/lib/app-core/http (and from dist/lib/app-core/http).
   'src/lib/app-core/http/static.ts': [
@@ -151,6 +174,21 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
     }
     files.set(file.target, content);
   }
+  if (spec.next) {
+    files.set('next.config.ts', readFileSync(join(appDir, 'next.config.ts'), 'utf8'));
+    files.set('scripts/build.mjs', readFileSync(join(appDir, 'scripts', 'build.mjs'), 'utf8'));
+  }
+  for (const [path, patches] of Object.entries(PATCHES)) {
+    const content = files.get(path);
+    if (content === undefined || path.startsWith('src/')) continue;
+    let patched = content;
+    for (const patch of patches) {
+      if (!patched.includes(patch.from))
+        throw new Error(`${path}: expected text for the export patch not found`);
+      patched = patched.replace(patch.from, patch.to);
+    }
+    files.set(path, patched);
+  }
   const assets = files.has('src/lib/app-core/http/static.ts');
   if (assets) {
     const assetDir = join(root, 'packages', 'app-core', 'assets');
@@ -219,9 +257,11 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
     main: 'dist/server.js',
     engines: appManifest.engines ?? { node: '>=22.14' },
     scripts: {
-      build: assets
-        ? 'tsc -p tsconfig.build.json && node scripts/build-assets.mjs'
-        : 'tsc -p tsconfig.build.json',
+      build: spec.next
+        ? 'node scripts/build-assets.mjs && node scripts/build.mjs'
+        : assets
+          ? 'tsc -p tsconfig.build.json && node scripts/build-assets.mjs'
+          : 'tsc -p tsconfig.build.json',
       typecheck: 'tsc -p tsconfig.json --noEmit',
       test: 'vitest run',
       start: 'node dist/server.js',
@@ -240,9 +280,10 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
   const base = readJson<{ compilerOptions: Record<string, unknown> }>(
     join(root, 'tsconfig.base.json'),
   );
-  const appTs = readJson<{ compilerOptions?: Record<string, unknown> }>(
+  const appTs = readJson<{ compilerOptions?: Record<string, unknown>; include?: string[] }>(
     join(appDir, 'tsconfig.json'),
   );
+  const appBuildTs = readJson<{ include?: string[] }>(join(appDir, 'tsconfig.build.json'));
   const compilerOptions = {
     ...base.compilerOptions,
     ...appTs.compilerOptions,
@@ -251,7 +292,14 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
   };
   files.set(
     'tsconfig.json',
-    `${JSON.stringify({ compilerOptions, include: ['src', 'test', 'vitest.config.ts'] }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        compilerOptions,
+        include: ['src', 'test', 'vitest.config.ts', ...(spec.next ? ['next.config.ts'] : [])],
+      },
+      null,
+      2,
+    )}\n`,
   );
   files.set(
     'tsconfig.build.json',
@@ -259,7 +307,8 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
       {
         extends: './tsconfig.json',
         compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false },
-        include: ['src'],
+        // Next.js compiles its pages itself: tsc builds what the app's own build file names.
+        include: spec.next ? (appBuildTs.include ?? ['src']) : ['src'],
         exclude: ['src/**/*.test.ts'],
       },
       null,
@@ -274,6 +323,7 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
     app,
     title: spec.title,
     devCommand: spec.devCommand ?? ['node', '--watch', 'src/server.ts'],
+    next: spec.next === true,
     devCommandWhy: spec.why ?? WATCH_WHY,
     assets,
     envVars: ENV_VARS.filter((name) => allSource.includes(`'${name}'`)),
@@ -285,8 +335,8 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
   files.set('Dockerfile', dockerfile(facts));
   files.set('docker-compose.yml', composeFile(facts));
   files.set('.env-local', readFileSync(join(appDir, '.env-local'), 'utf8'));
-  files.set('.gitignore', gitignore);
-  files.set('.dockerignore', dockerignore);
+  files.set('.gitignore', gitignore(facts));
+  files.set('.dockerignore', dockerignore(facts));
   files.set('README.md', readme(facts, [...files.keys(), 'README.md']));
 
   return { app, files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };

@@ -47,6 +47,7 @@ export const EXPORT_CELLS: Readonly<Record<string, [DatabaseKind, StorageKind]>>
   fastify: ['postgres', 'azure'],
   hono: ['mysql', 'file'],
   nestjs: ['postgres', 's3'],
+  nextjs: ['mysql', 'azure'],
 };
 
 /** The app whose export also runs `npm ci && npm test` inside. */

@@ -98,6 +98,8 @@ export function collectSources(root: string, appDir: string): Closure {
         const index = join(root, 'packages', dep, 'src', 'index.ts');
         queue.push({ origin: index, pkg: dep });
         replacement = relativeSpecifier(target, targetOf(index, dep));
+      } else if (specifier.startsWith('.') && !/\.(ts|tsx|js)$/.test(specifier)) {
+        // A data file next to the sources (`../package.json`): the export writes its own.
       } else if (specifier.startsWith('.')) {
         const resolved = join(dirname(origin), specifier.replace(/\.js$/, '.ts'));
         queue.push({ origin: resolved, pkg });
@@ -108,7 +110,10 @@ export function collectSources(root: string, appDir: string): Closure {
       return match.replace(`'${specifier}'`, `'${replacement}'`);
     });
     // Comments that name a package by its workspace name now mean the copied folder.
-    const prose = content.replace(/@divio-samples\/([a-z-]+)/g, 'src/lib/$1');
+    const prose = content.replace(
+      /@divio-samples\/(app-core|media-storage|divio-env)\b/g,
+      'src/lib/$1',
+    );
     seen.set(origin, { target, origin, pkg, content: prose });
   }
 

@@ -10,6 +10,8 @@ export interface AppFacts {
   devCommand: string[];
   /** Why devCommand is what it is, for the compose file's comment. */
   devCommandWhy: string;
+  /** Next.js: `next build` standalone output and a custom server. */
+  next: boolean;
   /** Whether the build also writes dist/static (app-core's assets). */
   assets: boolean;
   /** The environment variables the copied code reads, sorted. */
@@ -21,6 +23,63 @@ export interface AppFacts {
 const NODE_DEFAULT = 'node:24-bookworm-slim';
 
 export function dockerfile(facts: AppFacts): string {
+  return facts.next ? nextDockerfile(facts) : nodeDockerfile(facts);
+}
+
+const HEALTHCHECK = `# Liveness without curl: Node's own fetch against /healthz.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \\
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||80)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]`;
+
+function nextDockerfile(facts: AppFacts): string {
+  return `# The production image of this ${facts.title} app. Divio builds the Dockerfile at the root of the
+# repository with the repository as build context; so does \`docker build .\`.
+# Works with the classic builder and BuildKit alike (no RUN --mount, no heredocs).
+#
+# \`build\` installs every dependency from package-lock.json (npm ci) and runs \`npm run build\`:
+# the static assets, \`next build\` (the pages and route handlers, traced with only the files
+# the server needs into .next/standalone) and tsc for the custom server and the release
+# command (dist/). The final stage is that standalone output on a clean Node image, run as
+# the unprivileged \`node\` user. Nothing here reaches a database, storage or the network.
+
+# The base image is a build argument with the official default, so a machine that cannot
+# pull it can pass a local one (--build-arg NODE_IMAGE=...).
+ARG NODE_IMAGE=${NODE_DEFAULT}
+
+FROM \${NODE_IMAGE} AS build
+ENV NEXT_TELEMETRY_DISABLED=1
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+# Next's client chunks and the compiled server join the traced output; the SQLite driver
+# (optional, for tests) and the image optimiser's sharp (unused: images are unoptimized)
+# are left out.
+RUN cp -r .next/static .next/standalone/.next/static \\
+ && cp -r dist .next/standalone/dist \\
+ && rm -rf .next/standalone/node_modules/better-sqlite3 .next/standalone/node_modules/sharp \\
+      .next/standalone/node_modules/@img
+
+FROM \${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \\
+    NEXT_TELEMETRY_DISABLED=1 \\
+    HOSTNAME=0.0.0.0
+WORKDIR /app
+COPY --from=build /app/.next/standalone/ ./
+# Local file storage (DEFAULT_STORAGE_DSN=file:///data/media/...) for development only;
+# cloud environments use S3 or Azure. The app's own files stay root-owned and read-only.
+RUN mkdir -p /data/media && chown -R node:node /data
+USER node
+# Divio sends traffic to port 80 (PORT overrides it). A non-root process may bind it
+# because container runtimes set net.ipv4.ip_unprivileged_port_start=0 (Docker 20.10+).
+EXPOSE 80
+${HEALTHCHECK}
+# CMD, not ENTRYPOINT: Divio and \`docker compose run\` replace it (release command, shells).
+CMD ["node", "dist/server.js"]
+`;
+}
+
+function nodeDockerfile(facts: AppFacts): string {
   return `# The production image of this ${facts.title} app. Divio builds the Dockerfile at the root of the
 # repository with the repository as build context; so does \`docker build .\`.
 # Works with the classic builder and BuildKit alike (no RUN --mount, no heredocs).
@@ -86,6 +145,23 @@ const healthTcp = (port: number) => `      test:
 
 export function composeFile(facts: AppFacts): string {
   const command = `[${facts.devCommand.map((part) => JSON.stringify(part)).join(', ')}]`;
+  const development =
+    facts.devCommand.length === 0
+      ? `      # Local media storage (DEFAULT_STORAGE_DSN=file:///data/media/...).
+      - "./data:/data:rw"
+    # The image's own command (\`node dist/server.js\`): the app is \`next build\`'s output, so
+    # the sources are not mounted. Rebuild to see a change (\`up --build\`), or use
+    # \`npx next dev\` on the host for Next's development server.`
+      : `      # The app directory, so edits on the host reach the container...
+      - ".:/app:rw"
+      # ...except what the image built: production dependencies and compiled output stay
+      # as built (after a rebuild, \`up -V\` refreshes them).
+      - /app/node_modules
+      - /app/dist
+      # Local media storage (DEFAULT_STORAGE_DSN=file:///data/media/...).
+      - "./data:/data:rw"
+    # ${facts.devCommandWhy}
+    command: ${command}`;
   return `# Local development in the shape Divio's CLI expects: it runs \`docker compose -f
 # docker-compose.yml\` (this file alone, never an override file) and finds the app with
 # \`port web 80\`. Divio's cloud environments never read this file.
@@ -111,16 +187,7 @@ services:
     ports:
       - "\${WEB_PORT:-8000}:80"
     volumes:
-      # The app directory, so edits on the host reach the container...
-      - ".:/app:rw"
-      # ...except what the image built: production dependencies and compiled output stay
-      # as built (after a rebuild, \`up -V\` refreshes them).
-      - /app/node_modules
-      - /app/dist
-      # Local media storage (DEFAULT_STORAGE_DSN=file:///data/media/...).
-      - "./data:/data:rw"
-    # ${facts.devCommandWhy}
-    command: ${command}
+${development}
     depends_on:
       database_default:
         condition: service_healthy
@@ -201,10 +268,11 @@ volumes:
 `;
 }
 
-export const gitignore = `# Dependencies and build output
+export function gitignore(facts: AppFacts): string {
+  return `# Dependencies and build output
 node_modules/
 dist/
-*.tsbuildinfo
+${facts.next ? '.next/\nnext-env.d.ts\n' : ''}*.tsbuildinfo
 .reports/
 # Local media and database files (docker-compose.yml mounts ./data)
 /data
@@ -213,13 +281,15 @@ dist/
 .env
 *.log
 `;
+}
 
-export const dockerignore = `# The build context is this directory: keep it small and free of host builds and data.
+export function dockerignore(facts: AppFacts): string {
+  return `# The build context is this directory: keep it small and free of host builds and data.
 .git
 .divio
 node_modules
 dist
-data
+${facts.next ? '.next\nnext-env.d.ts\n' : ''}data
 test
 .reports
 *.log
@@ -227,6 +297,7 @@ test
 .env-local
 docker-compose*.yml
 `;
+}
 
 export const npmrc = `# No install scripts: the one native addon (better-sqlite3, optional, for tests and local
 # SQLite) ships prebuilt binaries, and without this npm would compile it from source.
@@ -251,6 +322,106 @@ export default defineConfig({
 
 /** A standalone smoke test: SQLite and local files in a temporary directory, no services. */
 export function smokeTest(facts: AppFacts): string {
+  return facts.next ? nextSmokeTest(facts) : nodeSmokeTest(facts);
+}
+
+const CHECKS = `  it('is alive and ready', async () => {
+    expect((await fetch(\`\${base}/healthz\`)).status).toBe(200);
+    expect((await fetch(\`\${base}/readyz\`)).status).toBe(200);
+  });
+
+  it('stores an upload, lists it and serves its content', async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+    const created = await fetch(\`\${base}/api/media\`, { method: 'POST', body: form });
+    expect(created.status).toBe(201);
+    const item = (await created.json()) as { id: string };
+
+    const list = (await (await fetch(\`\${base}/api/media\`)).json()) as {
+      items: { id: string }[];
+    };
+    expect(list.items.map((entry) => entry.id)).toContain(item.id);
+
+    const content = await fetch(\`\${base}/api/media/\${item.id}/content\`);
+    expect(content.status).toBe(200);
+    expect(await content.text()).toBe('hello');
+  });
+
+  it('answers an unknown path with the JSON error shape', async () => {
+    const response = await fetch(\`\${base}/no-such-page\`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toHaveProperty('error.code');
+  });`;
+
+function nextSmokeTest(facts: AppFacts): string {
+  return `// The built app end to end (run \`npm run build\` first): \`node dist/server.js\` on SQLite and
+// local files in a temporary directory, no database server, no Docker. Migrations, the
+// health endpoints, an upload, the list, the content.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let scratch: string;
+let child: ChildProcess;
+let base: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), '${facts.app}-test-'));
+  const port = await freePort();
+  base = \`http://127.0.0.1:\${port}\`;
+  child = spawn(process.execPath, ['dist/server.js'], {
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      PORT: String(port),
+      STAGE: 'local',
+      SECRET_KEY: 'test-key-not-a-secret',
+      DATABASE_URL: \`sqlite:///\${join(scratch, 'db.sqlite3')}\`,
+      DEFAULT_STORAGE_DSN: \`file://\${join(scratch, 'media')}/?url=%2Fmedia%2F\`,
+      DOMAIN: 'localhost',
+      DOMAIN_ALIASES: '127.0.0.1',
+    },
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(\`\${base}/healthz\`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the server did not start');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+});
+
+afterAll(async () => {
+  child?.kill('SIGTERM');
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('${facts.title} app', () => {
+  it('reports what it runs on', async () => {
+    const info = await (await fetch(\`\${base}/api/info\`)).json();
+    expect(info).toMatchObject({ database: 'better-sqlite3', storage: 'file' });
+  });
+
+${CHECKS}
+});
+`;
+}
+
+function nodeSmokeTest(facts: AppFacts): string {
   return `// The app end to end on SQLite and local files in a temporary directory: no database
 // server, no Docker. Migrations, the health endpoints, an upload, the list, the content.
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -89,11 +89,13 @@ describe.each(Object.keys(EXPORTABLE))('export of %s', (app) => {
   });
 
   it('copies every module the sources import, and nothing they do not', () => {
-    const sources = [...plan.files.keys()].filter((path) => /^src\/.*\.ts$/.test(path));
+    const sources = [...plan.files.keys()].filter((path) => /^src\/.*\.tsx?$/.test(path));
     const reached = new Set(sources.filter((path) => !path.startsWith('src/lib/')));
     for (const path of sources) {
       const content = plan.files.get(path) ?? '';
-      for (const [, specifier] of content.matchAll(/\bfrom\s*'(\.[^']+)'/g)) {
+      for (const [, specifier] of content.matchAll(
+        /(?:\bfrom\s*|\bimport\s*\(\s*)'(\.[^']+\.tsx?)'/g,
+      )) {
         const target = posix.normalize(posix.join(posix.dirname(path), specifier ?? ''));
         expect(plan.files.has(target), `${path} imports ${specifier}`).toBe(true);
         reached.add(target);
