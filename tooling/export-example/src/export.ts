@@ -29,20 +29,29 @@ import {
 
 /** The apps this tool can export, with what differs between them. */
 export const EXPORTABLE: Readonly<
-  Record<string, { title: string; devCommand?: string[]; why?: string; next?: boolean }>
+  Record<
+    string,
+    { title: string; routes: string; devCommand?: string[]; why?: string; next?: boolean }
+  >
 > = {
-  express: { title: 'Express' },
-  koa: { title: 'Koa' },
-  fastify: { title: 'Fastify' },
-  hono: { title: 'Hono' },
+  express: { title: 'Express', routes: '`src/app.ts`: the routes' },
+  koa: { title: 'Koa', routes: '`src/app.ts`: the routes' },
+  fastify: { title: 'Fastify', routes: '`src/plugins/`: the routes, as Fastify plugins' },
+  hono: { title: 'Hono', routes: '`src/app.ts`: the routes' },
   nestjs: {
     title: 'NestJS',
+    routes: '`src/*.controller.ts`: the routes, as Nest controllers',
     devCommand: ['node', 'dist/server.js'],
     why: "NestJS's decorators need the compiled build (Node's type stripping cannot run them): the image's dist/, rebuilt with `docker compose build`.",
   },
   // `next build` (standalone output) plus the custom server: its own Dockerfile stages, no
-  // development server in compose (the image's own command; `npm run dev` on the host).
-  nextjs: { title: 'Next.js', devCommand: [], next: true },
+  // development server in compose (the image's own command; `npx next dev` on the host).
+  nextjs: {
+    title: 'Next.js',
+    routes: '`src/app/`: the page and the route handlers',
+    devCommand: [],
+    next: true,
+  },
 };
 
 const WATCH_WHY =
@@ -322,6 +331,7 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
   const facts: AppFacts = {
     app,
     title: spec.title,
+    routes: spec.routes,
     devCommand: spec.devCommand ?? ['node', '--watch', 'src/server.ts'],
     next: spec.next === true,
     devCommandWhy: spec.why ?? WATCH_WHY,

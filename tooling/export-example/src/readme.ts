@@ -10,14 +10,15 @@ const ENV_HELP: Readonly<Record<string, string>> = {
   DOMAIN: 'the primary domain (Divio sets it); requests for other hosts are refused.',
   DOMAIN_ALIASES: 'further allowed hosts, comma-separated.',
   DOMAIN_REDIRECTS: 'hosts redirected to DOMAIN.',
-  SECURE_SSL_REDIRECT: 'redirect HTTP to HTTPS (on by default outside `local`).',
+  SECURE_SSL_REDIRECT: 'redirect HTTP to HTTPS: on unless it is exactly `False`.',
   STAGE: '`local`, `test` or `live` (Divio sets it).',
   DEBUG: 'detailed error messages (`True`/`False`); never on live.',
   PORT: 'the port to listen on (default 80, what Divio expects).',
   SITE_NAME: 'shown on the page.',
-  MAX_UPLOAD_BYTES: 'the largest accepted upload.',
-  LOG_LEVEL: 'pino log level (`info` by default).',
-  TRUST_PROXY: "which proxies' X-Forwarded-* headers to believe.",
+  MAX_UPLOAD_BYTES: 'the largest accepted upload (default 500 MB).',
+  LOG_LEVEL: 'pino log level (`info` by default, `debug` when DEBUG is on).',
+  TRUST_PROXY:
+    "whether to believe the proxy's X-Forwarded-* headers (`True`/`False`; Divio's containers sit behind its proxy).",
   SHUTDOWN_TIMEOUT_MS: 'how long requests in flight may finish after SIGTERM.',
   GIT_BRANCH: 'shown in `/api/info` (Divio sets it).',
   GIT_COMMIT: 'shown in `/api/info` (Divio sets it).',
@@ -104,7 +105,7 @@ the same way with \`az://\` and \`--profile azure\`.
 
 - \`package.json\`: the name, version and description; \`README.md\`: this text.
 - \`.env-local\`: \`SECRET_KEY\` for local use (never reuse it anywhere else).
-- \`src/app.ts\`: the routes. The rules every route follows (upload limits, headers, error
+- ${facts.routes}. The rules every route follows (upload limits, headers, error
   shape, host check) live in \`src/lib/app-core/\`; change them there.
 - The base image: \`ARG NODE_IMAGE\` in the Dockerfile (default the official Node 24 image).
 - The storage backends you do not use can go: \`src/lib/media-storage/backends/\` and their

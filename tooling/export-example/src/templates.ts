@@ -10,6 +10,8 @@ export interface AppFacts {
   devCommand: string[];
   /** Why devCommand is what it is, for the compose file's comment. */
   devCommandWhy: string;
+  /** Where the routes live, for the README. */
+  routes: string;
   /** Next.js: `next build` standalone output and a custom server. */
   next: boolean;
   /** Whether the build also writes dist/static (app-core's assets). */
