@@ -57,8 +57,10 @@ RUN npm run build
 # Next's client chunks and the compiled server join the traced output; the SQLite driver
 # (optional, for tests) and the image optimiser's sharp (unused: images are unoptimized)
 # are left out.
-RUN cp -r .next/static .next/standalone/.next/static \\
- && cp -r dist .next/standalone/dist \\
+# (\`/.\` copies the contents: the traced output already holds dist/static.)
+RUN mkdir -p .next/standalone/.next/static .next/standalone/dist \\
+ && cp -r .next/static/. .next/standalone/.next/static/ \\
+ && cp -r dist/. .next/standalone/dist/ \\
  && rm -rf .next/standalone/node_modules/better-sqlite3 .next/standalone/node_modules/sharp \\
       .next/standalone/node_modules/@img
 
