@@ -298,14 +298,26 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
     ...appTs.compilerOptions,
     declaration: false,
     declarationMap: false,
+    // What `next build` would otherwise write into this file on every fresh build.
+    ...(spec.next ? { allowJs: true, incremental: true, plugins: [{ name: 'next' }] } : {}),
   };
   files.set(
     'tsconfig.json',
     `${JSON.stringify(
-      {
-        compilerOptions,
-        include: ['src', 'test', 'vitest.config.ts', ...(spec.next ? ['next.config.ts'] : [])],
-      },
+      spec.next
+        ? {
+            compilerOptions,
+            include: [
+              'src',
+              'test',
+              'vitest.config.ts',
+              'next.config.ts',
+              '.next/types/**/*.ts',
+              '.next/dev/types/**/*.ts',
+            ],
+            exclude: ['node_modules'],
+          }
+        : { compilerOptions, include: ['src', 'test', 'vitest.config.ts'] },
       null,
       2,
     )}\n`,
@@ -315,7 +327,8 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
     `${JSON.stringify(
       {
         extends: './tsconfig.json',
-        compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false },
+        // Not incremental: a build info file that outlives dist/ would make tsc skip emitting.
+        compilerOptions: { rootDir: 'src', outDir: 'dist', noEmit: false, incremental: false },
         // Next.js compiles its pages itself: tsc builds what the app's own build file names.
         include: spec.next ? (appBuildTs.include ?? ['src']) : ['src'],
         exclude: ['src/**/*.test.ts'],

@@ -293,6 +293,7 @@ export function dockerignore(facts: AppFacts): string {
 .divio
 node_modules
 dist
+*.tsbuildinfo
 ${facts.next ? '.next\nnext-env.d.ts\n' : ''}data
 test
 .reports
