@@ -85,6 +85,9 @@ describe.each(Object.keys(EXPORTABLE))('export of %s', (app) => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's own ${...} syntax.
     expect(compose).toContain('"${WEB_PORT:-8000}:80"');
     expect(compose).toContain('SERVICE_MANAGER: fsm-postgres');
+    // ./data/media made writable for the image's user by a one-off, not a root wrapper.
+    expect(compose).toMatch(/^ {2}media_init:$/m);
+    expect(compose).toContain('condition: service_completed_successfully');
     expect(plan.files.get('README.md')).toContain('node dist/migrate.js');
   });
 
