@@ -58,6 +58,7 @@ function list<T extends string>(
 
 function render(report: BenchReport, pagePath: string): void {
   const chartPath = join(dirname(pagePath), 'benchmarks-chart.svg');
+  mkdirSync(dirname(pagePath), { recursive: true });
   const findings = readFileSync(join(PACKAGE_DIR, 'findings.md'), 'utf8');
   writeFileSync(chartPath, renderChartSvg(report));
   writeFileSync(

@@ -21,6 +21,10 @@ export function formatSummary(summary: Summary | undefined, unit = ''): string {
   return `${median} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function formatRatio(value: number | undefined): string {
   return value === undefined ? 'n/a' : `${value.toFixed(2)}×`;
 }
@@ -153,7 +157,7 @@ export function renderMarkdown({ report, findings, chartPath }: PageInputs): str
     `- **Load average at start**: ${load1.toFixed(2)}, ${load5.toFixed(2)}, ${load15.toFixed(2)}${busy ? ` — a busy machine (more runnable work than its ${machine.cores} cores; other jobs were running), so absolute figures are low and noisy; the ratios, measured side by side, are the figures to read` : ''}`,
   );
   out.push(
-    `- **Settings**: ${settings.connections} connections, ${settings.durationSeconds} s per measurement, ${settings.runs} runs each (median, with min–max in brackets); uploads of ${settings.uploadMiB} MiB, ${settings.uploadRuns} run(s) each`,
+    `- **Settings**: ${settings.connections} connections, ${settings.durationSeconds} s per measurement, ${plural(settings.runs, 'run')} of each (median, with min–max in brackets); uploads of ${settings.uploadMiB} MiB, ${plural(settings.uploadRuns, 'run')} of each`,
   );
   out.push(
     `- **Versions**: ${Object.entries(report.versions)
@@ -311,11 +315,11 @@ export function renderChartSvg(report: BenchReport): string {
     );
   });
   series.forEach((s, j) => {
-    const lx = left + j * 220;
+    const lx = 20 + j * 245;
     const ly = top + plotHeight + 42;
     parts.push(
       `<rect x="${lx}" y="${ly - 10}" width="12" height="12" fill="${s.colour}"/>`,
-      `<text x="${lx + 16}" y="${ly}">${escapeXml(`${s.label} (target ${s.target}×)`)}</text>`,
+      `<text x="${lx + 16}" y="${ly}" font-size="11">${escapeXml(`${s.label} (target ${s.target}×)`)}</text>`,
     );
   });
   parts.push(
