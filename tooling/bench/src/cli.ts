@@ -18,6 +18,9 @@ const USAGE = `pnpm bench [options]
   --upload-mib N         size of the upload per backend in MiB (default 200; 0 skips uploads)
   --upload-runs N        uploads per backend (default 1)
   --upload-backends LIST file,s3,azure (default: all three; the emulators start from npm)
+  --images               also build each app's image with a cold and a warm cache, and compare
+                         its size with the base image (slow: minutes per app; needs Docker)
+  --container            also time docker run of that image to the first /readyz 200
   --out FILE             the JSON (default tooling/bench/results/latest.json)
   --page FILE            the page (default docs/benchmarks.md; the chart is written next to it)
   --render               only re-render the page and chart from the JSON
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
       out: { type: 'string' },
       page: { type: 'string' },
       render: { type: 'boolean' },
+      images: { type: 'boolean' },
+      container: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -113,6 +118,8 @@ async function main(): Promise<void> {
       's3',
       'azure',
     ]),
+    images: values.images === true,
+    container: values.container === true,
     command: ['pnpm bench', ...args].join(' '),
     log: (line) => console.error(`[bench] ${line}`),
   });

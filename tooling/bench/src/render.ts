@@ -218,6 +218,27 @@ export function renderMarkdown({ report, findings, chartPath }: PageInputs): str
     );
   }
   out.push('');
+  const containers = report.apps.filter((app) => app.containerStartMs);
+  if (containers.length > 0) {
+    out.push('## Container start');
+    out.push('');
+    out.push(
+      '`docker run` of the image (host network, same database) to the first 200 from /readyz.',
+    );
+    out.push('');
+    out.push(
+      markdownTable(
+        ['app', 'container start → /readyz 200', 'built server start → /readyz 200'],
+        containers.map((app) => [
+          app.app,
+          formatSummary(app.containerStartMs, ' ms'),
+          formatSummary(app.startMs, ' ms'),
+        ]),
+        ['l', 'r', 'r'],
+      ),
+    );
+    out.push('');
+  }
   out.push('## Images');
   out.push('');
   const images = imageRows(report);

@@ -15,6 +15,7 @@ import {
   tempDir,
 } from '@divio-samples/test-support';
 import pg from 'pg';
+import { containerStartMs, dockerAvailable, measureImage } from './docker.js';
 import { type LoadOptions, LoadSamples, loadOnce, warmUp } from './load.js';
 import { type Server, startServer } from './process.js';
 import {
@@ -37,6 +38,10 @@ export interface RunOptions extends LoadOptions {
   uploadMiB: number;
   uploadRuns: number;
   uploadBackends: UploadResult['backend'][];
+  /** Build each app's image cold and warm and compare its size with the base image (slow). */
+  images: boolean;
+  /** Time `docker run` of the image to the first /readyz 200. */
+  container: boolean;
   command: string;
   log: (line: string) => void;
 }
@@ -134,6 +139,10 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
     const fileDsn = `file://${join(scratch.path, 'media')}/?url=%2Fmedia%2F`;
     await runMigrations(appEnv(database.url, fileDsn), () => {});
     await seed(database.url);
+
+    const docker = (options.images || options.container) && (await dockerAvailable());
+    if ((options.images || options.container) && !docker)
+      log('no Docker engine answers: images and containers are not measured');
 
     const servers = join(PACKAGE_DIR, 'servers');
     const bareNode = await startServer({
@@ -237,6 +246,26 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
       } finally {
         await bare?.stop();
         await server?.stop();
+      }
+      if (options.images) {
+        if (docker) {
+          log(`${app}: image build, cold and warm`);
+          result.image = await measureImage(REPO_ROOT, app);
+        } else problems.push('images not measured: no Docker engine answers');
+      }
+      if (options.container) {
+        if (docker) {
+          try {
+            const starts: number[] = [];
+            for (let i = 0; i < Math.min(3, options.startRuns); i++) {
+              log(`${app}: container start ${i + 1}`);
+              starts.push(await containerStartMs(app, env));
+            }
+            result.containerStartMs = summarise(starts);
+          } catch (err) {
+            problems.push(`container start not measured: ${(err as Error).message}`);
+          }
+        } else problems.push('container start not measured: no Docker engine answers');
       }
       if (options.uploadMiB > 0) {
         result.uploads = await measureUploads(app, appDir, database.url, scratch.path, options);
