@@ -99,6 +99,30 @@ describe('renderMarkdown', () => {
     expect(page).toContain('Most time is in X.');
   });
 
+  it('shows the container start and the images when they were measured', () => {
+    const measured = renderMarkdown({
+      report: report([
+        app({
+          containerStartMs: summarise([900, 1000, 1100]),
+          image: {
+            tag: 'divio-samples-bench/koa:latest',
+            sizeMB: 353,
+            baseImage: 'node:24-bookworm-slim',
+            baseSizeMB: 310,
+            coldBuildSeconds: 95,
+            warmBuildSeconds: 2.5,
+          },
+        }),
+      ]),
+      findings: '',
+      chartPath: 'c.svg',
+    });
+    expect(measured).toContain('| koa | 1000 ms (900–1100) | 530 ms (500–560) |');
+    expect(measured).toContain(
+      '| koa | divio-samples-bench/koa:latest | 353 MB | node:24-bookworm-slim: 310 MB (+43.0 MB) | 95.0 s | 2.50 s |',
+    );
+  });
+
   it('says what was not measured instead of leaving it out', () => {
     expect(page).toContain('`--images` was not given');
     const other = renderMarkdown({
