@@ -16,6 +16,21 @@ export function formatNumber(value: number): string {
 /** `median (min–max)`, or `n/a`. */
 export function formatSummary(summary: Summary | undefined, unit = ''): string {
   if (!summary) return 'n/a';
+  // Ten seconds and more read better in seconds than as `14.1k ms`.
+  if (unit === ' ms' && summary.median >= 10_000) {
+    const s = (v: number) => v / 1000;
+    return formatSummary(
+      {
+        ...summary,
+        median: s(summary.median),
+        min: s(summary.min),
+        max: s(summary.max),
+        q1: s(summary.q1),
+        q3: s(summary.q3),
+      },
+      ' s',
+    );
+  }
   const median = `${formatNumber(summary.median)}${unit}`;
   if (summary.n < 2) return median;
   return `${median} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;

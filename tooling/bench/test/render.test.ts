@@ -154,5 +154,6 @@ describe('renderChartSvg and the console table', () => {
   it('formats a single sample without a spread', () => {
     expect(formatSummary(summarise([1234]), ' ms')).toBe('1234 ms');
     expect(formatSummary(undefined)).toBe('n/a');
+    expect(formatSummary(summarise([14_100, 12_000]), ' ms')).toBe('13.1 s (12.0–14.1)');
   });
 });
