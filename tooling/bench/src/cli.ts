@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm bench`: runs the suite, prints the table, writes results/latest.json and renders
 // docs/benchmarks.md and its chart from it. `--render` re-renders the page from the JSON alone.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,6 +60,26 @@ function list<T extends string>(
   return items as T[];
 }
 
+/**
+ * Formats written files with the repository's formatter, so that the committed JSON and page
+ * pass `biome ci` (its Markdown tables are padded, its JSON line breaks its own). Best effort:
+ * a file outside the repository, or no biome, leaves the file as written.
+ */
+function formatWithBiome(files: string[]): void {
+  try {
+    execFileSync(
+      join(REPO_ROOT, 'node_modules', '.bin', 'biome'),
+      ['format', '--write', ...files],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'ignore',
+      },
+    );
+  } catch {
+    // not formatted: see above
+  }
+}
+
 function render(report: BenchReport, pagePath: string): void {
   const chartPath = join(dirname(pagePath), 'benchmarks-chart.svg');
   mkdirSync(dirname(pagePath), { recursive: true });
@@ -68,6 +89,7 @@ function render(report: BenchReport, pagePath: string): void {
     pagePath,
     renderMarkdown({ report, findings, chartPath: relative(dirname(pagePath), chartPath) }),
   );
+  formatWithBiome([pagePath, chartPath]);
   console.log(
     `wrote ${relative(process.cwd(), pagePath)} and ${relative(process.cwd(), chartPath)}`,
   );
@@ -126,6 +148,7 @@ async function main(): Promise<void> {
   console.log(renderConsoleTable(report));
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  formatWithBiome([out]);
   console.log(`wrote ${relative(process.cwd(), out)}`);
   render(report, page);
 }

@@ -316,6 +316,7 @@ export function renderChartSvg(report: BenchReport): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
   );
+  parts.push(`<title>Each app as a fraction of its bare framework and of the baseline</title>`);
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(
     `<text x="${left}" y="20" font-size="14" font-weight="bold">Each app as a fraction of the bare framework / baseline (medians, ${escapeXml(report.date.slice(0, 10))})</text>`,
