@@ -17,6 +17,12 @@
 //   COMPOSE_MATRIX_JOBS            cells at a time (default 2)
 //   COMPOSE_MATRIX_IMAGES          `local` (default: stand-ins, no registry needed) or `official`
 // Without an engine it says so plainly; under CI=true that is a failure.
+//
+// After the matrix, every app once more the way Divio's CLI runs it (`compose-harness
+// divio-up`): its docker-compose.yml alone, `up -d`, `port web 80`, an upload that must land
+// under ./data. The matrix has just built each image, so the builds come from the layer cache.
+// COMPOSE_MATRIX_IMAGES chooses its images too.
+// Without an engine: SKIPPED, a failure under CI=true.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,8 +204,32 @@ function startOnOldestNode({ ci }) {
   }
 }
 
+function divioUp({ ci }) {
+  if (!engineReachable()) {
+    const line = "compose under Divio's CLI: SKIPPED (no Docker engine reachable)";
+    console.log(line);
+    if (ci) console.log("compose under Divio's CLI: under CI=true it must run; start Docker first");
+    process.once('exit', () => console.log(line));
+    return ci ? 1 : 0;
+  }
+  const images = process.env.COMPOSE_MATRIX_IMAGES || 'local';
+  const reports = join(root, '.harness');
+  mkdirSync(reports, { recursive: true });
+  const jsonFile = join(reports, 'divio-up.json');
+  const args = [harness, 'divio-up', '--images', images, '--json', jsonFile];
+  console.log(`> compose-harness ${args.slice(1).join(' ')}`);
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const results = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : [];
+  const passed = results.filter((r) => r.ok).length;
+  const line = `compose under Divio's CLI (-f docker-compose.yml only): ${passed} apps passed, ${results.length - passed} failed`;
+  console.log(line);
+  process.once('exit', () => console.log(line));
+  return result.status ?? 1;
+}
+
 export const phases = [
   ['npm start on the oldest supported Node', startOnOldestNode],
   ['exported repositories', exportedRepositories],
   ['compose matrix', composeMatrix],
+  ["compose under Divio's CLI", divioUp],
 ];

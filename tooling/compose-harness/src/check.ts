@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type ComposeCli, ComposeProject } from './compose.js';
-import { EMULATORS } from './conventions.js';
+import { EMULATORS, WEB_PORT_PROBE, WEB_PORT_VARIABLE } from './conventions.js';
 import { lintDockerfile } from './docker-lint.js';
 import { checkDrift } from './drift.js';
 import { exec as defaultExec, type Exec, tail } from './exec.js';
@@ -72,7 +72,14 @@ export async function checkCompose(
   const profiles = [...new Set(Object.values(EMULATORS).map((e) => e.profile))];
   const project = new ComposeProject(
     cli,
-    { name: `check-${app.name}`, files: [file], cwd: app.dir, profiles, env: options.env ?? {} },
+    {
+      name: `check-${app.name}`,
+      files: [file],
+      cwd: app.dir,
+      profiles,
+      // So the check can tell web's host port comes from WEB_PORT (see checkComposeConfig).
+      env: { ...options.env, [WEB_PORT_VARIABLE]: WEB_PORT_PROBE },
+    },
     options.exec ?? defaultExec,
   );
   const config = await project.run(['config'], { timeoutMs: 60_000 });

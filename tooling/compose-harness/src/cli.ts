@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type CheckResult, checkCompose, checkDockerfile, checkDrifts } from './check.js';
 import { ComposeNotFoundError, type ComposeProject, detectCompose } from './compose.js';
+import { type DivioUpResult, divioUp, renderDivioUpTable } from './divio-up.js';
 import { engineReachable, removeProjectByLabel } from './docker.js';
 import { exec } from './exec.js';
 import {
@@ -43,6 +44,7 @@ const USAGE = `Usage:
                          [--json FILE] [--markdown FILE] [--ready-timeout SECONDS] [--keep-images]
   compose-harness matrix [filters] [--coverage minimal|full] [--json]
   compose-harness check  [--app NAME]
+  compose-harness divio-up [--app NAME] [--images official|local] [--json FILE] [--ready-timeout SECONDS]
   compose-harness clean  [--run RUN_ID]
 
 Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --storage ${STORAGES.join('|')}
@@ -54,6 +56,10 @@ Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --s
             --images local uses the divio-samples-local/* stand-ins (built when missing).
   matrix    the plan; with --json the GitHub Actions matrix ({"include": [...]}).
   check     static checks: Dockerfile lint, \`compose config\` and drift of the per-app copies.
+  divio-up  each app (default: all) as Divio's CLI runs it: \`-f docker-compose.yml\` only
+            (a unique project name and WEB_PORT, nothing else), \`up -d\`, \`port web 80\`,
+            the release command, an upload through the API that must land under ./data;
+            then removes what it wrote under ./data and \`down -v\`. One app at a time.
   clean     removes containers, networks, volumes and images left by interrupted runs:
             one run's with --run, else every run's (do not use while other runs are going).
 Options: --root DIR (the repository; default: the one this package is in).
@@ -199,6 +205,22 @@ export async function main(argv: string[]): Promise<number> {
           ),
           keepImages: values['keep-images'] === true,
         });
+      case 'divio-up':
+        return await divioUpCommand(root, {
+          apps: filters.apps,
+          images: oneOf<ImageSource>(
+            values.images as string | undefined,
+            IMAGE_SOURCES,
+            '--images',
+            'official',
+          ),
+          json: values.json as string | undefined,
+          readyTimeoutSeconds: positiveInt(
+            values['ready-timeout'] as string | undefined,
+            '--ready-timeout',
+            120,
+          ),
+        });
       case 'clean':
         return await cleanCommand(values.run as string | undefined);
       default:
@@ -342,6 +364,89 @@ async function runCommand(root: string, options: RunCommandOptions): Promise<num
     console.log(`compose matrix: ${summary.passed} cells passed, ${summary.failed} failed`);
     if (controller.signal.aborted) return 130;
     return summary.failed === 0 ? 0 : 1;
+  } finally {
+    uninstall();
+  }
+}
+
+interface DivioUpCommandOptions {
+  apps: string[];
+  images: ImageSource;
+  json: string | undefined;
+  readyTimeoutSeconds: number;
+}
+
+async function divioUpCommand(root: string, options: DivioUpCommandOptions): Promise<number> {
+  const log = (line: string) => console.log(`[${timestamp()}] ${line}`);
+  const all = loadManifests(root);
+  const unknown = options.apps.filter((name) => !all.some((m) => m.name === name));
+  if (unknown.length > 0) throw new UsageError(`--app ${unknown.join(', ')}: no such app`);
+  const manifests = all.filter((m) => options.apps.length === 0 || options.apps.includes(m.name));
+  if (!(await engineReachable())) {
+    console.error('compose-harness: no Docker engine reachable (`docker info` failed)');
+    return 1;
+  }
+  const cli = await detectCompose();
+  // `ch-` like the matrix's runs, so `clean` finds what an interrupted run left.
+  const runId = `ch-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+  const workDir = join(root, '.harness', runId);
+  mkdirSync(workDir, { recursive: true });
+  log(
+    `divio-up ${runId}: ${manifests.length} app(s) with -f docker-compose.yml only, ${cli.display} ${cli.version}, ${options.images} images; logs in ${workDir}`,
+  );
+  const controller = new AbortController();
+  const active = new Set<ComposeProject>();
+  const uninstall = installInterruptHandlers(controller, active, log);
+  const results: DivioUpResult[] = [];
+  try {
+    if (options.images === 'local') {
+      const seconds = await ensureLocalImages(root, { log, signal: controller.signal });
+      if (seconds > 0) log(`local stand-in images ready after ${seconds.toFixed(0)}s`);
+    }
+    const imageVars = imageVariables(options.images);
+    // One app at a time: each boots its whole stack, and the machine may be small.
+    for (const app of manifests) {
+      if (controller.signal.aborted) break;
+      const result = await divioUp(app, {
+        cli,
+        runId,
+        workDir,
+        imageVars,
+        readyTimeoutMs: options.readyTimeoutSeconds * 1000,
+        signal: controller.signal,
+        freePort,
+        active,
+        onStep: (a, step) => log(`${a.name.padEnd(10)} ${step}`),
+      });
+      results.push(result);
+      log(`${app.name.padEnd(10)} ${result.ok ? 'passed' : `FAILED at ${result.failedStep}`}`);
+      if (!result.ok) {
+        console.log(`
+--- ${app.name}: ${result.error ?? 'failed'}`);
+        if (result.logs) console.log(`--- container logs (last lines):\n${result.logs}`);
+        console.log(`--- full log: ${result.logFile}
+`);
+      }
+    }
+    console.log(`
+${renderDivioUpTable(results)}`);
+    writeFileSync(
+      join(workDir, 'divio-up.json'),
+      `${JSON.stringify(results, null, 2)}
+`,
+    );
+    if (options.json)
+      writeFileSync(
+        resolve(options.json),
+        `${JSON.stringify(results, null, 2)}
+`,
+      );
+    const failed = results.filter((r) => !r.ok).length;
+    console.log(
+      `divio-up: ${results.length - failed} app(s) passed, ${failed} failed (of ${manifests.length})`,
+    );
+    if (controller.signal.aborted) return 130;
+    return failed === 0 && results.length === manifests.length ? 0 : 1;
   } finally {
     uninstall();
   }

@@ -6,6 +6,21 @@ import type { DatabaseKind, StorageKind } from './manifest.js';
 
 /** The application service: built from the app's Dockerfile, serves on the manifest's port. */
 export const WEB_SERVICE = 'web';
+/**
+ * The variable that picks the host port of `web`'s container port (`"127.0.0.1:${WEB_PORT:-8000}:80"`).
+ * Divio's CLI runs `-f docker-compose.yml` only and asks `port web 80`, so the app's own file
+ * must publish it; the harness sets the variable to a free port instead of adding a port of
+ * its own (Compose appends `ports` across files, an override cannot replace one).
+ */
+export const WEB_PORT_VARIABLE = 'WEB_PORT';
+/**
+ * The value `compose config` is run with to see that `web`'s host port follows WEB_PORT:
+ * a host port equal to it came from the variable, any other one is fixed in the file.
+ */
+export const WEB_PORT_PROBE = '47999';
+/** Where `web` mounts local media (`./data:/data`), the file backend's directory's parent. */
+export const DATA_MOUNT_TARGET = '/data';
+
 /** Divio's name for the default database service (its DSN host, whatever the engine). */
 export const DATABASE_SERVICE = 'database_default';
 /** The database name the compose file creates (`POSTGRES_DB` / `MARIADB_DATABASE`). */

@@ -109,13 +109,6 @@ export const DECLARED_DIFFERENCES: readonly DeclaredDifference[] = [
     ],
     why: "Node's type stripping cannot run decorators: the container runs the compiled build",
   },
-  {
-    app: 'nestjs',
-    files: ['docker-compose.override.yml'],
-    find: ['      - --watch', '      - src/server.ts'],
-    replace: ['      - dist/server.js'],
-    why: "Node's type stripping cannot run decorators: the container runs the compiled build",
-  },
 ];
 
 export interface DriftApp {

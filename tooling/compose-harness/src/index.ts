@@ -2,6 +2,12 @@
 export { type CheckResult, checkCompose, checkDockerfile, checkDrifts } from './check.js';
 export { type ComposeCli, ComposeProject, composeArgs, detectCompose } from './compose.js';
 export * from './conventions.js';
+export {
+  type DivioUpResult,
+  divioUp,
+  parsePortAnswer,
+  renderDivioUpTable,
+} from './divio-up.js';
 export { type LintFinding, lintDockerfile } from './docker-lint.js';
 export {
   COPIED_FILES,

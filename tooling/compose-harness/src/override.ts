@@ -5,20 +5,24 @@
 // Compose Specification (v2): `image`, `command` and `healthcheck.test` are replaced,
 // `environment` is merged by name (the override wins, and wins over `env_file`), `volumes`
 // are merged by their path in the container, and `ports` are concatenated: an override can
-// never remove a port of the base file (v1 has no `!reset`). Hence the rule the check
-// enforces: the app's docker-compose.yml publishes no fixed host port (the app keeps its
-// developer ports in docker-compose.override.yml, which `-f` skips).
+// never remove a port of the base file (v1 has no `!reset`). Hence the rules the check
+// enforces: the app's docker-compose.yml publishes `web`'s port 80 on the host port
+// `${WEB_PORT:-8000}` (Divio's CLI runs that file alone and asks `port web 80`; the harness
+// sets WEB_PORT to a free port and adds no port of its own) and no other fixed host port.
 //
 // The override is JSON, which every YAML parser (and so every Compose) reads.
 import { parse as parseYaml } from 'yaml';
 import {
   AZURITE_EMULATOR,
+  DATA_MOUNT_TARGET,
   DATABASE_ENGINES,
   DATABASE_NAME,
   DATABASE_SERVICE,
   EMULATORS,
   FILE_STORAGE_DSN,
   S3_EMULATOR,
+  WEB_PORT_PROBE,
+  WEB_PORT_VARIABLE,
   WEB_SERVICE,
 } from './conventions.js';
 import type { AppManifest, StorageKind } from './manifest.js';
@@ -29,6 +33,7 @@ export interface ServiceConfig {
   build?: unknown;
   command?: unknown;
   container_name?: string;
+  user?: string | number;
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: Array<
     string | number | { published?: string | number; target?: number; host_ip?: string }
@@ -77,37 +82,79 @@ export function environmentOf(service: ServiceConfig | undefined): Record<string
   return env;
 }
 
-/** The host port a `ports` entry publishes, if it fixes one (`8000:80`, `127.0.0.1:8000:80`). */
-export function fixedHostPort(
-  entry: NonNullable<ServiceConfig['ports']>[number],
-): string | undefined {
-  if (typeof entry === 'number') return undefined; // container port only: an ephemeral host port
+type PortEntry = NonNullable<ServiceConfig['ports']>[number];
+
+/** A `ports` entry's host port (if it fixes one) and container port. */
+export function portMapping(entry: PortEntry): { host?: string; container?: string } {
+  // A container port only: an ephemeral host port.
+  if (typeof entry === 'number') return { container: String(entry) };
   if (typeof entry === 'string') {
     const spec = entry.replace(/\/(tcp|udp|sctp)$/, '');
     // [ip:]host:container, where ip may be bracketed IPv6
     const match = /^(?:(?:\[[^\]]*\]|[^:]*):)?([^:]*):([^:]+)$/.exec(spec);
-    return match?.[1] ? match[1] : undefined;
+    if (!match) return { container: spec };
+    return {
+      ...(match[1] ? { host: match[1] } : {}),
+      ...(match[2] ? { container: match[2] } : {}),
+    };
   }
-  const published = entry.published;
-  return published === undefined || published === null || published === ''
-    ? undefined
-    : String(published);
+  const { published, target } = entry;
+  return {
+    ...(published === undefined || published === null || published === ''
+      ? {}
+      : { host: String(published) }),
+    ...(target === undefined ? {} : { container: String(target) }),
+  };
 }
 
-/** The container paths of a service's bind mounts (host directories or files). */
-export function bindMountTargets(service: ServiceConfig | undefined): string[] {
-  const targets: string[] = [];
+/** The host port a `ports` entry publishes, if it fixes one (`8000:80`, `127.0.0.1:8000:80`). */
+export function fixedHostPort(entry: PortEntry): string | undefined {
+  return portMapping(entry).host;
+}
+
+/** A service's bind mounts (host directories or files) as source and container path. */
+export function bindMounts(
+  service: ServiceConfig | undefined,
+): Array<{ source: string; target: string }> {
+  const mounts: Array<{ source: string; target: string }> = [];
   for (const volume of service?.volumes ?? []) {
     if (typeof volume === 'string') {
       const parts = volume.split(':');
       if (parts.length < 2) continue; // an anonymous volume: "/app/node_modules"
       const [source, target] = parts;
-      if (source && target && /^([./~]|[A-Za-z]:[\\/])/.test(source)) targets.push(target);
-    } else if (volume.type === 'bind' && volume.target) {
-      targets.push(volume.target);
+      if (source && target && /^([./~]|[A-Za-z]:[\\/])/.test(source))
+        mounts.push({ source, target });
+    } else if (volume.type === 'bind' && volume.source && volume.target) {
+      mounts.push({ source: volume.source, target: volume.target });
     }
   }
-  return targets;
+  return mounts;
+}
+
+/** The container paths of a service's bind mounts. */
+export function bindMountTargets(service: ServiceConfig | undefined): string[] {
+  return bindMounts(service).map((mount) => mount.target);
+}
+
+/** `depends_on` as service name -> condition, whichever syntax the file used. */
+export function dependencyConditions(service: ServiceConfig | undefined): Record<string, string> {
+  const raw = service?.depends_on;
+  const conditions: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (const name of raw) if (typeof name === 'string') conditions[name] = 'service_started';
+  } else if (isRecord(raw)) {
+    for (const [name, spec] of Object.entries(raw)) {
+      conditions[name] =
+        isRecord(spec) && typeof spec.condition === 'string' ? spec.condition : 'service_started';
+    }
+  }
+  return conditions;
+}
+
+function isRoot(user: ServiceConfig['user']): boolean {
+  if (user === undefined) return false;
+  const name = String(user).split(':')[0];
+  return name === 'root' || name === '0';
 }
 
 export interface ConfigProblem {
@@ -117,8 +164,9 @@ export interface ConfigProblem {
 
 /**
  * Checks an app's compose configuration (parsed `compose config` of its own file, all
- * profiles enabled) against the harness's conventions. Errors make cells impossible or
- * unsafe to run side by side; warnings are printed.
+ * profiles enabled, run with WEB_PORT set to WEB_PORT_PROBE) against the harness's
+ * conventions. Errors make cells impossible or unsafe to run side by side, or the file
+ * unusable under Divio's CLI (`-f docker-compose.yml` alone); warnings are printed.
  */
 export function checkComposeConfig(
   config: ComposeConfig,
@@ -132,8 +180,13 @@ export function checkComposeConfig(
   if (!web) error(`no "${WEB_SERVICE}" service`);
   else if (!web.build)
     error(`service "${WEB_SERVICE}" has no "build" (the harness builds the app's own Dockerfile)`);
-  if (!config.services[DATABASE_SERVICE])
-    error(`no "${DATABASE_SERVICE}" service (Divio's name for the default database)`);
+  const database = config.services[DATABASE_SERVICE];
+  if (!database) error(`no "${DATABASE_SERVICE}" service (Divio's name for the default database)`);
+  else if (!environmentOf(database).SERVICE_MANAGER)
+    error(
+      `service "${DATABASE_SERVICE}" sets no SERVICE_MANAGER (fsm-postgres or fsm-mysql): Divio's CLI reads it to dump and restore the database`,
+    );
+  if (web) problems.push(...checkDivioCliShape(config, manifest, source));
   for (const storage of manifest.storage) {
     if (storage === 'file') continue;
     const emulator = EMULATORS[storage];
@@ -154,11 +207,62 @@ export function checkComposeConfig(
     }
     for (const entry of service.ports ?? []) {
       const port = fixedHostPort(entry);
+      // web's own port, published through WEB_PORT: checked by checkDivioCliShape.
+      if (name === WEB_SERVICE && port === WEB_PORT_PROBE) continue;
       if (port) {
         error(
-          `service "${name}" publishes the fixed host port ${port}; an override cannot remove it, so parallel cells would collide. Keep developer ports in docker-compose.override.yml`,
+          `service "${name}" publishes the fixed host port ${port}; an override cannot remove it, so parallel cells would collide. Publish web's port as "127.0.0.1:\${${WEB_PORT_VARIABLE}:-8000}:${manifest.port}" and keep other developer ports in docker-compose.override.yml`,
         );
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * What Divio's CLI needs from docker-compose.yml alone (it passes `-f`, so the override never
+ * helps): `web` publishes its container port through WEB_PORT, does not run as root, and a
+ * host directory it mounts at /data is made writable by a one-off service that `web` waits
+ * for (`service_completed_successfully`).
+ */
+function checkDivioCliShape(
+  config: ComposeConfig,
+  manifest: AppManifest,
+  source: string,
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const error = (message: string) =>
+    problems.push({ level: 'error', message: `${source}: ${message}` });
+  const web = config.services[WEB_SERVICE];
+  const wanted = `"127.0.0.1:\${${WEB_PORT_VARIABLE}:-8000}:${manifest.port}"`;
+  const own = (web?.ports ?? [])
+    .map(portMapping)
+    .filter((mapping) => mapping.container === String(manifest.port));
+  if (own.length === 0) {
+    error(
+      `service "${WEB_SERVICE}" does not publish its port ${manifest.port}: Divio's CLI runs \`-f docker-compose.yml\` alone (never the override) and finds the app with \`port ${WEB_SERVICE} ${manifest.port}\`. Publish it as ${wanted}`,
+    );
+  } else if (!own.some((mapping) => mapping.host === WEB_PORT_PROBE)) {
+    error(
+      `service "${WEB_SERVICE}" publishes its port ${manifest.port} on a host port that ${WEB_PORT_VARIABLE} does not set: use ${wanted}, so side-by-side stacks can pick free ports`,
+    );
+  }
+  if (isRoot(web?.user)) {
+    error(
+      `service "${WEB_SERVICE}" runs as root: the image's non-root user must serve (make ./data writable with a one-off service instead)`,
+    );
+  }
+  const data = bindMounts(web).find((mount) => mount.target === DATA_MOUNT_TARGET);
+  if (data) {
+    const prepared = Object.entries(dependencyConditions(web)).some(
+      ([name, condition]) =>
+        condition === 'service_completed_successfully' &&
+        bindMounts(config.services[name]).some((mount) => mount.source === data.source),
+    );
+    if (!prepared) {
+      error(
+        `service "${WEB_SERVICE}" mounts ${data.source} at ${DATA_MOUNT_TARGET}, but nothing in this file makes it writable for the image's non-root user: add a one-off service (as root: mkdir and chown) that mounts it too, and make ${WEB_SERVICE} depend on it with condition service_completed_successfully`,
+      );
     }
   }
   return problems;
@@ -224,8 +328,6 @@ export interface OverrideOptions {
   image: string;
   /** The image's own CMD (exec form), so the container runs as in production. */
   command: readonly string[] | undefined;
-  /** Free port on 127.0.0.1 for the web service. */
-  webPort: number;
   /** Free port on 127.0.0.1 for the storage emulator, when the cell uses one. */
   emulatorPort?: number;
   /** The contract's environment (contractEnv), applied on top of the app's env_file. */
@@ -251,9 +353,10 @@ export function renderOverride(options: OverrideOptions): Override {
     config,
     ...(emulatorPublicUrl ? { emulatorPublicUrl } : {}),
   });
+  // No `ports`: the app's file publishes web's port through WEB_PORT, which the harness sets
+  // to a free port (see cellProjectEnv); a port added here would be appended, not replace it.
   const web: Record<string, unknown> = {
     image: options.image,
-    ports: [`127.0.0.1:${options.webPort}:${cell.app.port}`],
     environment: {
       // The developer settings of env_file (DEBUG, local stage, ...) must not leak into a
       // production-like run; the contract's table sets the rest.
@@ -268,7 +371,19 @@ export function renderOverride(options: OverrideOptions): Override {
   if (options.command?.length) web.command = [...options.command];
   if ((web.volumes as string[]).length === 0) delete web.volumes;
   const services: Override['services'] = { [WEB_SERVICE]: web };
+  // Helpers that share a host directory with web (media_init's ./data, the database's .:/app
+  // for Divio's dumps) get the same anonymous volume treatment: a cell writes nothing into
+  // the app's directory on the host.
+  const webSources = new Set(bindMounts(config.services[WEB_SERVICE]).map((m) => m.source));
+  for (const [name, service] of Object.entries(config.services)) {
+    if (name === WEB_SERVICE) continue;
+    const shared = bindMounts(service)
+      .filter((mount) => webSources.has(mount.source))
+      .map((mount) => mount.target);
+    if (shared.length > 0) services[name] = { volumes: shared };
+  }
   if (cell.database === 'mysql') {
+    const shared = services[DATABASE_SERVICE]?.volumes as string[] | undefined;
     // Divio names the default database `database_default` whatever its engine: a
     // MySQL-family cell swaps the engine of that service.
     services[DATABASE_SERVICE] = {
@@ -285,11 +400,19 @@ export function renderOverride(options: OverrideOptions): Override {
         timeout: '5s',
         retries: 60,
       },
-      volumes: ['/var/lib/mysql'],
+      volumes: [...(shared ?? []), '/var/lib/mysql'],
     };
   }
   if (emulator && options.emulatorPort !== undefined) {
     services[emulator.service] = { ports: [`127.0.0.1:${options.emulatorPort}:${emulator.port}`] };
   }
   return { ...(config.version ? { version: config.version } : {}), services };
+}
+
+/**
+ * Interpolation variables for a cell's compose calls: web's host port. The app's file
+ * publishes `${WEB_PORT:-8000}:80`, so this is how the harness moves it to a free port.
+ */
+export function cellProjectEnv(webPort: number): Record<string, string> {
+  return { [WEB_PORT_VARIABLE]: String(webPort) };
 }

@@ -13,12 +13,19 @@ import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path';
 import type { ComposeCli } from './compose.js';
 import { ComposeProject } from './compose.js';
-import { DATABASE_ENGINES, EMULATORS, WEB_SERVICE } from './conventions.js';
+import {
+  DATABASE_ENGINES,
+  EMULATORS,
+  WEB_PORT_PROBE,
+  WEB_PORT_VARIABLE,
+  WEB_SERVICE,
+} from './conventions.js';
 import { inspectImage, removeProjectByLabel } from './docker.js';
 import { commandError, exec as defaultExec, type Exec, type ExecResult, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
 import {
   type ComposeConfig,
+  cellProjectEnv,
   checkComposeConfig,
   parseComposeConfig,
   renderOverride,
@@ -124,10 +131,11 @@ function appProject(
   name: string,
   files: string[],
   profiles: string[] = [],
+  env: Readonly<Record<string, string>> = {},
 ) {
   return new ComposeProject(
     ctx.cli,
-    { name, files, cwd: app.dir, profiles, env: { ...ctx.imageVars } },
+    { name, files, cwd: app.dir, profiles, env: { ...ctx.imageVars, ...env } },
     ctx.exec ?? defaultExec,
   );
 }
@@ -149,6 +157,8 @@ export async function buildApp(app: AppManifest, ctx: HarnessContext): Promise<A
     projectName(ctx.runId, `${app.name}-config`),
     [composeFile],
     allProfiles,
+    // So the check can tell web's host port comes from WEB_PORT (see checkComposeConfig).
+    { [WEB_PORT_VARIABLE]: WEB_PORT_PROBE },
   );
   const configResult = await configProject.run(['config'], {
     logFile,
@@ -285,7 +295,6 @@ export async function runCell(
     config: build.config,
     image: build.image,
     command: build.cmd,
-    webPort,
     ...(emulatorPort === undefined ? {} : { emulatorPort }),
     contractEnv: ctx.contractEnv,
     mariadbImage: ctx.mariadbImage,
@@ -298,6 +307,7 @@ export async function runCell(
     projectName(ctx.runId, cell.id),
     [join(app.dir, 'docker-compose.yml'), overrideFile],
     emulator ? [emulator.profile] : [],
+    cellProjectEnv(webPort),
   );
   ctx.active?.add(project);
   const opts = (timeoutMs: number) => ({ logFile, timeoutMs, signal: ctx.signal });

@@ -14,6 +14,8 @@ const composeInstalled =
   spawnSync('docker', ['compose', 'version']).status === 0 ||
   spawnSync('docker-compose', ['version']).status === 0;
 
+const COMPOSE_CHECK_TIMEOUT_MS = 180_000;
+
 describe('the apps', () => {
   it('there is at least one app, and each has a Dockerfile and a docker-compose.yml', () => {
     expect(manifests.length).toBeGreaterThan(0);
@@ -50,6 +52,10 @@ describe('the apps', () => {
         const result = await checkCompose(app, root, await detectCompose());
         expect(result.problems).toEqual([]);
       },
+      // A bound against a hang, not a speed target: the check runs `compose config` several
+      // times, and Compose v1 (Python) takes seconds per start on a busy 2-core machine (30 s
+      // was exceeded once in CI with other work running).
+      COMPOSE_CHECK_TIMEOUT_MS,
     );
   }
 });

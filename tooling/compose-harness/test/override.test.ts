@@ -2,14 +2,18 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { WEB_PORT_PROBE } from '../src/conventions.js';
 import {
   bindMountTargets,
   type ComposeConfig,
   cellEnvironment,
+  cellProjectEnv,
   checkComposeConfig,
+  dependencyConditions,
   environmentOf,
   fixedHostPort,
   parseComposeConfig,
+  portMapping,
   renderOverride,
 } from '../src/override.js';
 import { manifest, tempDir } from './helpers.js';
@@ -19,16 +23,27 @@ services:
   web:
     build: .
     env_file: .env-local
+    ports:
+      - "127.0.0.1:\${WEB_PORT:-8000}:80"
     volumes:
       - ".:/app:rw"
       - "./data:/data:rw"
       - "/app/node_modules"
     depends_on:
+      media_init:
+        condition: service_completed_successfully
       database_default:
         condition: service_healthy
+  media_init:
+    image: node
+    user: root
+    volumes:
+      - "./data:/data:rw"
+    command: ["sh", "-c", "mkdir -p /data/media && chown node:node /data/media"]
   database_default:
     image: \${POSTGRES_IMAGE:-postgres:15}
     environment:
+      SERVICE_MANAGER: fsm-postgres
       POSTGRES_DB: db
       POSTGRES_HOST_AUTH_METHOD: trust
     healthcheck:
@@ -41,14 +56,17 @@ services:
     image: \${AZURITE_IMAGE:-mcr.microsoft.com/azure-storage/azurite:3}
     profiles: ["azure"]
 `;
-const config: ComposeConfig = parseComposeConfig(baseYaml);
+// As `compose config` prints it when the check runs it (WEB_PORT set to the probe). The
+// variable is spelled in two parts so the linter does not take it for a template literal.
+const config: ComposeConfig = parseComposeConfig(
+  baseYaml.replace(['$', '{WEB_PORT:-8000}'].join(''), WEB_PORT_PROBE),
+);
 const app = manifest();
 const contractEnv = { STAGE: 'test', SECRET_KEY: 'k' };
 const base = {
   config,
   image: 'divio-samples-harness/express:run1',
   command: ['node', 'dist/server.js'],
-  webPort: 41234,
   contractEnv,
   mariadbImage: 'mariadb:10.11',
 };
@@ -56,6 +74,7 @@ const base = {
 describe('compose config helpers', () => {
   it('reads environments in both syntaxes', () => {
     expect(environmentOf(config.services.database_default)).toEqual({
+      SERVICE_MANAGER: 'fsm-postgres',
       POSTGRES_DB: 'db',
       POSTGRES_HOST_AUTH_METHOD: 'trust',
     });
@@ -71,6 +90,21 @@ describe('compose config helpers', () => {
     expect(fixedHostPort(80)).toBeUndefined();
     expect(fixedHostPort({ published: 8000, target: 80 })).toBe('8000');
     expect(fixedHostPort({ target: 80 })).toBeUndefined();
+    expect(portMapping('127.0.0.1:8000:80/tcp')).toEqual({ host: '8000', container: '80' });
+    expect(portMapping('80')).toEqual({ container: '80' });
+    expect(portMapping({ published: '8000', target: 80 })).toEqual({
+      host: '8000',
+      container: '80',
+    });
+  });
+
+  it('reads depends_on in both syntaxes', () => {
+    expect(dependencyConditions(config.services.web)).toEqual({
+      media_init: 'service_completed_successfully',
+      database_default: 'service_healthy',
+    });
+    expect(dependencyConditions({ depends_on: ['db'] })).toEqual({ db: 'service_started' });
+    expect(dependencyConditions({})).toEqual({});
   });
 
   it('finds bind mounts, not named or anonymous volumes', () => {
@@ -105,10 +139,46 @@ services:
     expect(checkComposeConfig(broken, app, 'dc.yml').map((p) => p.message)).toEqual([
       'dc.yml: service "web" has no "build" (the harness builds the app\'s own Dockerfile)',
       'dc.yml: no "database_default" service (Divio\'s name for the default database)',
+      expect.stringContaining(
+        'dc.yml: service "web" publishes its port 80 on a host port that WEB_PORT does not set',
+      ),
       'dc.yml: service "s3" must be in the profile "s3" (it only runs when asked for)',
       'dc.yml: no "azurite" service, but the manifest lists storage "azure"',
       'dc.yml: service "web" sets container_name "web": two projects could not run at once',
       expect.stringContaining('dc.yml: service "web" publishes the fixed host port 8000'),
+    ]);
+  });
+
+  // Divio's CLI runs `-f docker-compose.yml` alone: nothing it needs may live in the override.
+  it("fails a file that needs the override under Divio's CLI", () => {
+    const web = config.services.web ?? {};
+    const withWeb = (changes: Record<string, unknown>): ComposeConfig => ({
+      services: { ...config.services, web: { ...web, ...changes } },
+    });
+    const messages = (changed: ComposeConfig) =>
+      checkComposeConfig(changed, app, 'dc.yml').map((p) => p.message);
+    expect(messages(withWeb({ ports: [] }))).toEqual([
+      expect.stringMatching(/service "web" does not publish its port 80: Divio's CLI runs/),
+    ]);
+    expect(messages(withWeb({ ports: ['3000:3000'] }))).toEqual([
+      expect.stringContaining('service "web" does not publish its port 80'),
+      expect.stringContaining('service "web" publishes the fixed host port 3000'),
+    ]);
+    expect(messages(withWeb({ user: 'root' }))).toEqual([
+      expect.stringContaining('service "web" runs as root'),
+    ]);
+    expect(messages(withWeb({ depends_on: { database_default: {} } }))).toEqual([
+      expect.stringContaining('nothing in this file makes it writable'),
+    ]);
+    const { media_init: _dropped, ...withoutInit } = config.services;
+    expect(
+      checkComposeConfig({ services: withoutInit }, app, 'dc.yml').map((p) => p.message),
+    ).toEqual([expect.stringContaining('nothing in this file makes it writable')]);
+    const noManager: ComposeConfig = {
+      services: { ...config.services, database_default: { image: 'postgres' } },
+    };
+    expect(checkComposeConfig(noManager, app, 'dc.yml').map((p) => p.message)).toEqual([
+      expect.stringContaining('sets no SERVICE_MANAGER'),
     ]);
   });
 });
@@ -156,7 +226,7 @@ describe('cellEnvironment', () => {
 });
 
 describe('renderOverride', () => {
-  it('publishes only on 127.0.0.1, runs the image CMD, sets the cell env, drops bind mounts', () => {
+  it('adds no port, runs the image CMD, sets the cell env, drops bind mounts', () => {
     const override = renderOverride({
       ...base,
       cell: { app, database: 'postgres', storage: 'file' },
@@ -165,7 +235,6 @@ describe('renderOverride', () => {
       services: {
         web: {
           image: 'divio-samples-harness/express:run1',
-          ports: ['127.0.0.1:41234:80'],
           command: ['node', 'dist/server.js'],
           environment: {
             DEBUG: 'False',
@@ -176,8 +245,11 @@ describe('renderOverride', () => {
           },
           volumes: ['/app', '/data'],
         },
+        // What shares a host directory with web writes nothing there during a cell either.
+        media_init: { volumes: ['/data'] },
       },
     });
+    expect(cellProjectEnv(41234)).toEqual({ WEB_PORT: '41234' });
   });
 
   it('swaps database_default to MariaDB and publishes the emulator for a mysql x s3 cell', () => {
@@ -191,6 +263,7 @@ describe('renderOverride', () => {
       command: ['mariadbd'],
       environment: { MARIADB_DATABASE: 'db', MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1' },
       healthcheck: { test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'] },
+      volumes: ['/var/lib/mysql'],
     });
     expect(override.services.s3).toEqual({ ports: ['127.0.0.1:45678:4568'] });
     const env = override.services.web?.environment as Record<string, string>;
@@ -219,7 +292,7 @@ const compose = ['docker-compose', 'docker'].find((bin) => {
 });
 
 describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipped)'}`, () => {
-  it('drops the bind mounts, adds one port, replaces command and image, and the env wins over env_file', () => {
+  it('drops the bind mounts, moves web to WEB_PORT, replaces command and image, and the env wins over env_file', () => {
     const dir = tempDir();
     try {
       writeFileSync(join(dir.path, 'docker-compose.yml'), baseYaml);
@@ -245,13 +318,14 @@ describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipp
           's3',
           'config',
         ],
-        { cwd: dir.path, encoding: 'utf8' },
+        { cwd: dir.path, encoding: 'utf8', env: { ...process.env, ...cellProjectEnv(41234) } },
       );
       expect(result.stderr).not.toMatch(/error/i);
       expect(result.status).toBe(0);
       const merged = parseComposeConfig(result.stdout);
       const web = merged.services.web;
       expect(bindMountTargets(web)).toEqual([]);
+      expect(bindMountTargets(merged.services.media_init)).toEqual([]);
       expect(web?.command).toEqual(['node', 'dist/server.js']);
       expect(web?.image).toBe('divio-samples-harness/express:run1');
       expect(

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ComposeCli, ComposeProject } from '../src/compose.js';
+import { WEB_PORT_PROBE } from '../src/conventions.js';
 import { type Cell, planCells } from '../src/plan.js';
 import {
   type AppBuild,
@@ -29,10 +30,11 @@ const v1: ComposeCli = {
 const composeYaml = `services:
   web:
     build: {context: ../.., dockerfile: apps/express/Dockerfile}
+    ports: ['127.0.0.1:${WEB_PORT_PROBE}:80']
     volumes: ['/src:/app']
   database_default:
     image: postgres:15
-    environment: {POSTGRES_DB: db, POSTGRES_HOST_AUTH_METHOD: trust}
+    environment: {SERVICE_MANAGER: fsm-postgres, POSTGRES_DB: db, POSTGRES_HOST_AUTH_METHOD: trust}
   s3: {image: s3rver, profiles: [s3]}
   azurite: {image: azurite, profiles: [azure]}
 `;
@@ -77,6 +79,7 @@ case "$1" in
   run) [ -f ${dir.path}/slow-run ] && exec sleep 30
        [ -f ${dir.path}/fail-run ] && { echo "migrate: connect ECONNREFUSED database_default:5432" >&2; exit 3; }; exit 0;;
   ps) echo cafe;;
+  up) echo "$WEB_PORT" >> ${dir.path}/web-port;;
   logs) echo "web_1 | {\\"msg\\":\\"listening\\"}";;
 esac
 exit 0`,
@@ -190,7 +193,12 @@ describe('runCell', () => {
     const override = JSON.parse(
       readFileSync(join(ctx.workDir, 'express-postgres-s3.override.yml'), 'utf8'),
     );
-    expect(override.services.web.ports).toEqual([`127.0.0.1:${serverPort}:80`]);
+    // web's port comes from the app's own file, moved to the free port through WEB_PORT.
+    expect(override.services.web.ports).toBeUndefined();
+    expect(readFileSync(join(dir.path, 'web-port'), 'utf8').trim().split('\n')).toEqual([
+      String(serverPort),
+      String(serverPort),
+    ]);
     expect(override.services.web.volumes).toEqual(['/app']);
     expect(override.services.s3.ports).toEqual(['127.0.0.1:49999:4568']);
     const cellLog = readFileSync(result.logFile, 'utf8');

@@ -166,11 +166,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  // 3. The cells, through the harness. WEB_PORT=127.0.0.1: makes the compose file's own
-  //    "${WEB_PORT:-8000}:80" an ephemeral loopback port, so cells never collide on 8000;
-  //    the harness publishes the port it tests on itself.
+  // 3. The cells, through the harness (which gives each cell's web a free WEB_PORT).
   const cli = await detectCompose();
-  const imageVars: Record<string, string> = { ...imageVariables(images), WEB_PORT: '127.0.0.1:' };
+  const imageVars: Record<string, string> = imageVariables(images);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

@@ -174,7 +174,8 @@ export function composeFile(facts: AppFacts): string {
 #   docker compose run --rm web node dist/migrate.js     # the release command (migrations)
 #
 # Compose v2 (\`docker compose\`) and v1.29 (\`docker-compose\`) both read it.
-# - Host port: WEB_PORT (default 8000), so several stacks can run side by side.
+# - Host port: WEB_PORT (default 8000), so several stacks can run side by side; loopback
+#   only, as the development settings (DEBUG) are not for the network.
 # - Storage emulators: \`--profile s3\` (s3rver, bucket \`media\`) or \`--profile azure\`
 #   (Azurite, container \`media\`); .env-local has the DEFAULT_STORAGE_DSN line for each.
 # - Images: NODE_IMAGE, POSTGRES_IMAGE, AZURITE_IMAGE and S3_IMAGE override the defaults.
@@ -189,7 +190,7 @@ services:
     init: true
     env_file: .env-local
     ports:
-      - "\${WEB_PORT:-8000}:80"
+      - "127.0.0.1:\${WEB_PORT:-8000}:80"
     volumes:
 ${development}
     depends_on:

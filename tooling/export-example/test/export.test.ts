@@ -83,7 +83,7 @@ describe.each(Object.keys(EXPORTABLE))('export of %s', (app) => {
     const compose = plan.files.get('docker-compose.yml') ?? '';
     expect(compose).toContain('context: .\n');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: Compose's own ${...} syntax.
-    expect(compose).toContain('"${WEB_PORT:-8000}:80"');
+    expect(compose).toContain('"127.0.0.1:${WEB_PORT:-8000}:80"');
     expect(compose).toContain('SERVICE_MANAGER: fsm-postgres');
     // ./data/media made writable for the image's user by a one-off, not a root wrapper.
     expect(compose).toMatch(/^ {2}media_init:$/m);

@@ -11,12 +11,16 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 
 export function defineErrorTests(ctx: ContractContext): void {
   describe('errors', () => {
-    it.each(['/nope', '/api/nope', `/api/media/${SOME_ID}/extra`, '/index.html'])(
-      'unknown path %s: 404 not_found as JSON',
-      async (path) => {
-        expectError(await ctx.http.get(path), 404, 'not_found');
-      },
-    );
+    it.each([
+      '/nope',
+      '/api/nope',
+      `/api/media/${SOME_ID}/extra`,
+      '/index.html',
+      // A framework's own asset path (Next.js) misses like any other unknown path.
+      '/_next/static/chunks/no-such-chunk.js',
+    ])('unknown path %s: 404 not_found as JSON', async (path) => {
+      expectError(await ctx.http.get(path), 404, 'not_found');
+    });
 
     it.each([
       '/api/info/',

@@ -48,9 +48,19 @@ export function expectSecurityHeaders(res: HttpResponse): void {
   expect(res.header('x-content-type-options'), 'X-Content-Type-Options').toBe('nosniff');
   expect(res.header('x-frame-options'), 'X-Frame-Options').toBe('DENY');
   expect(res.header('referrer-policy'), 'Referrer-Policy').toBe('same-origin');
-  expect(res.header('content-security-policy'), 'Content-Security-Policy').toMatch(
-    /^default-src 'self'(;|$)/,
-  );
+  const csp = res.header('content-security-policy') ?? '';
+  expect(csp, 'Content-Security-Policy').toMatch(/^default-src 'self'(;|$)/);
+  // A framework's own inline scripts (Next.js) may be let through by a per-response nonce,
+  // and by nothing else: no 'unsafe-inline', no 'unsafe-eval', no host (docs/contract.md).
+  const scriptSrc = csp
+    .split(';')
+    .map((directive) => directive.trim())
+    .filter((directive) => directive.startsWith('script-src'));
+  for (const directive of scriptSrc) {
+    expect(directive, 'CSP script-src').toMatch(
+      /^script-src 'self' 'nonce-[A-Za-z0-9+/_=-]{16,}'$/,
+    );
+  }
   expect(res.header('cross-origin-opener-policy'), 'Cross-Origin-Opener-Policy').toBe(
     'same-origin',
   );

@@ -31,6 +31,17 @@ export function defineSecurityHeaderTests(ctx: ContractContext): void {
       expectSecurityHeaders(res);
     });
 
+    it('a script nonce in the CSP of the page is fresh on every response', async () => {
+      const nonceOf = (res: HttpResponse) =>
+        /'nonce-([^']+)'/.exec(res.header('content-security-policy') ?? '')?.[1];
+      const [first, second] = [await ctx.http.get('/'), await ctx.http.get('/')];
+      const nonces = [nonceOf(first), nonceOf(second)];
+      // Apps whose page has no script of its own carry no nonce: nothing to compare.
+      if (nonces[0] !== undefined || nonces[1] !== undefined) {
+        expect(nonces[0]).not.toBe(nonces[1]);
+      }
+    });
+
     it('HSTS on https responses: max-age=31536000; includeSubDomains', async () => {
       const info = await ctx.http.get('/api/info');
       expect(info.header('strict-transport-security')).toBe(HSTS);
