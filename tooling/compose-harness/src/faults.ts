@@ -442,13 +442,23 @@ export async function runReplicasScenario(
     });
     const exitCode = exit.stdout.trim();
 
+    // The proxy's view of the stop (which requests it could not hand on, and why), kept in
+    // the log whether or not the scenario passes.
+    const proxyLog = await project.run(['logs', '--no-color', 'proxy'], { timeoutMs: MINUTE });
+    appendFileSync(
+      logFile,
+      `\n# proxy log (errors)\n${proxyLog.stdout
+        .split('\n')
+        .filter((line) => /error|\[warn\]|" 5\d\d /.test(line))
+        .join('\n')}\n`,
+    );
     const survivors = Object.fromEntries(Object.entries(bases).filter(([name]) => name !== victim));
     const lost = await unreadable(survivors, acknowledged);
     const failed = statuses.length - acknowledged.length;
     result.detail =
       `ready ${ready.toFixed(0)}s; ${spread.length} uploads read through ${Object.keys(bases).length} endpoints; ` +
       `load ${statuses.length} uploads x${ctx.loadConcurrency} in ${loadSeconds.toFixed(1)}s: ${acknowledged.length} acknowledged, ` +
-      `${failed} refused (${failed ? countBy(statuses.filter((s) => s !== 201)) : 'none'}); ` +
+      `${failed} not acknowledged (${failed ? countBy(statuses.filter((s) => s !== 201)) : 'none'}); ` +
       `${victim} stopped in ${stopSeconds.toFixed(1)}s, exit ${exitCode}; ${lost.length} acknowledged uploads unreadable`;
     log(result.detail);
     if (lost.length > 0) {

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AZURITE_EMULATOR } from './conventions.js';
+import { AZURITE_EMULATOR, S3_EMULATOR } from './conventions.js';
 import { exec as defaultExec, type Exec, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
 
@@ -23,9 +23,27 @@ const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|CREDENTIAL|(^|_)KEY$)/;
 /**
  * Values that look like secrets but are public by design, so finding them proves nothing:
  * Azurite's well-known development account key is published by Microsoft and shipped in
- * the Azure SDK itself (@azure/storage-common's constants), which every app image contains.
+ * the Azure SDK itself (@azure/storage-common's constants), which every app image contains;
+ * s3rver's fixed credentials are in its documentation and in media-storage's README, which
+ * the images carry.
  */
-const PUBLIC_VALUES: ReadonlySet<string> = new Set([AZURITE_EMULATOR.accountKey]);
+const PUBLIC_VALUES: ReadonlySet<string> = new Set([
+  AZURITE_EMULATOR.accountKey,
+  S3_EMULATOR.secretAccessKey,
+]);
+
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Public by design, in either spelling (a DSN carries the key percent-encoded). */
+function isPublic(value: string): boolean {
+  return PUBLIC_VALUES.has(value) || PUBLIC_VALUES.has(percentDecoded(value));
+}
 
 /**
  * `KEY=value` lines of a dotenv-style file, commented-out ones included (`#KEY=value`): a
@@ -40,8 +58,8 @@ export function envFileEntries(text: string): Array<[string, string]> {
   return entries;
 }
 
-/** The password of a URL-shaped value (`s3://KEY:SECRET@host`), raw and percent-decoded. */
-function urlPasswords(value: string): string[] {
+/** The password of a URL-shaped value (`s3://KEY:SECRET@host`): decoded, and raw if different. */
+function urlPasswords(value: string): Array<{ form: string; value: string }> {
   let url: URL;
   try {
     url = new URL(value);
@@ -49,13 +67,11 @@ function urlPasswords(value: string): string[] {
     return [];
   }
   if (!url.password) return [];
-  let decoded = url.password;
-  try {
-    decoded = decodeURIComponent(url.password);
-  } catch {
-    // A malformed escape: the raw form is still worth looking for.
-  }
-  return [...new Set([url.password, decoded])];
+  const decoded = percentDecoded(url.password);
+  const forms = [{ form: 'password', value: decoded }];
+  if (decoded !== url.password)
+    forms.push({ form: 'password, percent-encoded', value: url.password });
+  return forms;
 }
 
 /** The secrets of one env file: secret-named variables and the passwords inside URLs. */
@@ -65,7 +81,7 @@ export function secretsOfEnvFile(text: string, source: string): Needle[] {
     if (value === '') continue;
     if (SECRET_NAME.test(key)) needles.push({ name: `${source} ${key}`, value });
     for (const password of urlPasswords(value)) {
-      needles.push({ name: `${source} ${key} (password)`, value: password });
+      needles.push({ name: `${source} ${key} (${password.form})`, value: password.value });
     }
   }
   return needles;
@@ -95,7 +111,7 @@ export function secretNeedles(
   needles.push(...secretsOfEnvFile(contractText, 'the contract environment'));
   const seen = new Set<string>();
   return needles.filter((needle) => {
-    if (PUBLIC_VALUES.has(needle.value) || seen.has(needle.value)) return false;
+    if (isPublic(needle.value) || seen.has(needle.value)) return false;
     seen.add(needle.value);
     return true;
   });

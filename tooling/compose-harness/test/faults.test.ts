@@ -29,13 +29,16 @@ describe('secret needles', () => {
     const values = secretsOfEnvFile(ENV_LOCAL, '.env-local').map((n) => n.value);
     expect(values).toContain('local-development-key-not-a-secret');
     expect(values).toContain('S3RVER');
+    expect(secretsOfEnvFile(ENV_LOCAL, '.env-local').map((n) => n.name)).toContain(
+      '.env-local DEFAULT_STORAGE_DSN (password, percent-encoded)',
+    );
     expect(values).toContain('abc+def');
     expect(values).toContain('abc%2Bdef');
     expect(values).not.toContain('local');
     expect(values.some((v) => v.includes('postgres'))).toBe(false);
   });
 
-  it("names needles by where they come from and leaves out Azurite's public key", () => {
+  it("names needles by where they come from and leaves out the emulators' public keys", () => {
     const dir = tempDir();
     try {
       writeFileSync(join(dir.path, '.env-local'), ENV_LOCAL);
@@ -43,7 +46,11 @@ describe('secret needles', () => {
         SECRET_KEY: 'contract-secret',
         STAGE: 'test',
       });
-      expect(needles.map((n) => n.value)).not.toContain(AZURITE_EMULATOR.accountKey);
+      const values = needles.map((n) => n.value);
+      expect(values).not.toContain(AZURITE_EMULATOR.accountKey);
+      expect(values).not.toContain(encodeURIComponent(AZURITE_EMULATOR.accountKey));
+      expect(values).not.toContain('S3RVER');
+      expect(values).toContain('abc+def');
       expect(needles).toContainEqual({
         name: '.env-local SECRET_KEY',
         value: 'local-development-key-not-a-secret',
