@@ -461,6 +461,12 @@ async function faultsCommand(root: string, options: FaultsCommandOptions): Promi
   const active = new Set<ComposeProject>();
   const uninstall = installInterruptHandlers(controller, active, log);
   const results: FaultResult[] = [];
+  // Seen with a slow-starting app (Next.js, about 30 s to its first answer): while the
+  // readiness poll waited, Node ended the run with exit code 13 (unsettled top-level
+  // await), i.e. at some moment nothing referenced kept the event loop alive (fetch's
+  // timeout timer is unref'd; the exact idle handle was not pinned down). A referenced
+  // timer holds the process for the run's duration; every wait has its own bound anyway.
+  const keepAlive = setInterval(() => {}, 60_000);
   try {
     if (options.images === 'local') {
       const seconds = await ensureLocalImages(root, { log, signal: controller.signal });
@@ -539,6 +545,7 @@ async function faultsCommand(root: string, options: FaultsCommandOptions): Promi
     if (controller.signal.aborted) return 130;
     return failed === 0 ? 0 : 1;
   } finally {
+    clearInterval(keepAlive);
     uninstall();
   }
 }
