@@ -404,6 +404,8 @@ export async function runReplicasScenario(
     let next = 0;
     let stopping: Promise<ExecResult> | undefined;
     let stopSeconds = 0;
+    // How many uploads had been started when the stop began: the rest ran during or after it.
+    let sentBeforeStop = 0;
     const stopAfter = Math.max(1, Math.floor(ctx.loadUploads / 5));
     const exec = ctx.exec ?? defaultExec;
     const worker = async () => {
@@ -418,6 +420,7 @@ export async function runReplicasScenario(
         if (answer.upload) acknowledged.push(answer.upload);
         if (!stopping && acknowledged.length >= stopAfter) {
           const stopStarted = Date.now();
+          sentBeforeStop = next;
           log(
             `stopping ${victim} (SIGTERM, 20 s grace) after ${acknowledged.length} acknowledged uploads`,
           );
@@ -459,7 +462,8 @@ export async function runReplicasScenario(
       `ready ${ready.toFixed(0)}s; ${spread.length} uploads read through ${Object.keys(bases).length} endpoints; ` +
       `load ${statuses.length} uploads x${ctx.loadConcurrency} in ${loadSeconds.toFixed(1)}s: ${acknowledged.length} acknowledged, ` +
       `${failed} not acknowledged (${failed ? countBy(statuses.filter((s) => s !== 201)) : 'none'}); ` +
-      `${victim} stopped in ${stopSeconds.toFixed(1)}s, exit ${exitCode}; ${lost.length} acknowledged uploads unreadable`;
+      `${victim} stopped in ${stopSeconds.toFixed(1)}s (${statuses.length - sentBeforeStop} uploads started after), exit ${exitCode}; ` +
+      `${lost.length} acknowledged uploads unreadable`;
     log(result.detail);
     if (lost.length > 0) {
       throw new StepError(
