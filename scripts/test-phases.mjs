@@ -190,6 +190,19 @@ function composeFaults({ ci }) {
     runs.push(runFaults(rest, fits ? all : ['secrets'], join(reports, 'faults-rest.json')));
   }
   const results = runs.flatMap((run) => run.results);
+  // One table over both runs: a row per app and scenario.
+  const rows = results.map((r) => [
+    r.app,
+    r.scenario,
+    r.ok ? 'ok' : 'FAILED',
+    `${Math.round(r.seconds)}s`,
+    r.ok ? r.detail : `${r.detail ? `${r.detail}; ` : ''}${String(r.error ?? '').split('\n')[0]}`,
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length), 8));
+  console.log('\ncompose faults summary:');
+  for (const row of rows) {
+    console.log(`  ${row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ')}`);
+  }
   const failed = results.filter((r) => !r.ok).length;
   const line = `compose faults: ${results.length - failed} passed, ${failed} failed (${results.length} app x scenario rows)`;
   console.log(line);
