@@ -23,6 +23,14 @@
 // under ./data. The matrix has just built each image, so the builds come from the layer cache.
 // COMPOSE_MATRIX_IMAGES chooses its images too.
 // Without an engine: SKIPPED, a failure under CI=true.
+// After the matrix, the compose fault scenarios (`compose-harness faults`: no secret in any
+// image layer, the contract on a read-only root filesystem, replicas behind a proxy with one
+// stopped under load). The first app gets every scenario; the other apps get every scenario
+// when the seconds the first one took, times the apps left, fit in what is left of the
+// budget, else the cheap secrets scan only. Image builds come from the layer cache the
+// matrix filled.
+//   COMPOSE_FAULTS_APPS       apps that get every scenario whatever the budget (comma list or
+//                             `all`; default: the first app, then the budget decides)
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,6 +125,95 @@ function composeMatrix({ ci }) {
   // Repeated after scripts/test.mjs's final summary, so the last lines show every result.
   process.once('exit', () => console.log(line));
   return status;
+}
+
+function runFaults(apps, scenarios, jsonFile) {
+  const images = process.env.COMPOSE_MATRIX_IMAGES || 'local';
+  const args = [harness, 'faults', '--images', images, '--json', jsonFile];
+  for (const app of apps) args.push('--app', app);
+  args.push('--scenario', scenarios.join(','));
+  console.log(`> compose-harness ${args.slice(1).join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  const report = existsSync(jsonFile) ? JSON.parse(readFileSync(jsonFile, 'utf8')) : undefined;
+  return {
+    status: result.status ?? 1,
+    results: report?.results ?? [],
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+function composeFaults({ ci }) {
+  if (!engineReachable()) {
+    const line = 'compose faults: SKIPPED (no Docker engine reachable)';
+    console.log(line);
+    if (ci)
+      console.log('compose faults: under CI=true the fault scenarios must run; start Docker first');
+    process.once('exit', () => console.log(line));
+    return ci ? 1 : 0;
+  }
+  const reports = join(root, '.harness');
+  mkdirSync(reports, { recursive: true });
+  const listed = spawnSync(process.execPath, [harness, 'matrix', '--coverage', 'minimal'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  // `matrix` prints one `app · db · storage` line per cell: the apps, in order.
+  const apps = [
+    ...new Set(
+      listed.stdout
+        .split('\n')
+        .map((line) => line.split(' ')[0])
+        .filter(Boolean),
+    ),
+  ];
+  if (listed.status !== 0 || apps.length === 0) {
+    console.log(`compose faults: cannot list the apps: ${listed.stderr}`);
+    return 1;
+  }
+  const all = ['secrets', 'read-only', 'replicas'];
+  const wanted = (process.env.COMPOSE_FAULTS_APPS || '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const full = wanted.includes('all')
+    ? apps
+    : wanted.length > 0
+      ? apps.filter((a) => wanted.includes(a))
+      : apps.slice(0, 1);
+  const runs = [runFaults(full, all, join(reports, 'faults-first.json'))];
+  const rest = apps.filter((a) => !full.includes(a));
+  if (rest.length > 0) {
+    const budget = Number(process.env.COMPOSE_MATRIX_BUDGET_SECONDS || 2700);
+    const perApp = runs[0].seconds / full.length;
+    const left = budget - process.uptime();
+    const fits = wanted.length === 0 && rest.length * perApp + 60 < left;
+    console.log(
+      `compose faults: ${full.length} app(s) took ${Math.round(runs[0].seconds)}s for every scenario; ` +
+        `the other ${rest.length} need about ${Math.round(rest.length * perApp)}s, ${Math.round(left)}s of the ${budget}s budget left: ` +
+        (fits ? 'every scenario' : 'the secrets scan only'),
+    );
+    runs.push(runFaults(rest, fits ? all : ['secrets'], join(reports, 'faults-rest.json')));
+  }
+  const results = runs.flatMap((run) => run.results);
+  // One table over both runs: a row per app and scenario.
+  const rows = results.map((r) => [
+    r.app,
+    r.scenario,
+    r.ok ? 'ok' : 'FAILED',
+    `${Math.round(r.seconds)}s`,
+    r.ok ? r.detail : `${r.detail ? `${r.detail}; ` : ''}${String(r.error ?? '').split('\n')[0]}`,
+  ]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length), 8));
+  console.log('\ncompose faults summary:');
+  for (const row of rows) {
+    console.log(`  ${row.map((cell, i) => (i < 4 ? cell.padEnd(widths[i]) : cell)).join('  ')}`);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  const line = `compose faults: ${results.length - failed} passed, ${failed} failed (${results.length} app x scenario rows)`;
+  console.log(line);
+  process.once('exit', () => console.log(line));
+  return runs.find((run) => run.status !== 0)?.status ?? 0;
 }
 
 /** Tracked and untracked files of the working tree (.gitignore honoured) into `target`. */
@@ -232,4 +329,5 @@ export const phases = [
   ['exported repositories', exportedRepositories],
   ['compose matrix', composeMatrix],
   ["compose under Divio's CLI", divioUp],
+  ['compose faults', composeFaults],
 ];

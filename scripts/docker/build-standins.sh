@@ -8,6 +8,7 @@
 #   divio-samples-local/mariadb:10.11             for mariadb:10.11
 #   divio-samples-local/azurite:3                 for mcr.microsoft.com/azure-storage/azurite
 #   divio-samples-local/s3rver:3                  the S3 emulator the compose files build
+#   divio-samples-local/nginx:1                   for nginx (the fault suite's reverse proxy)
 #
 # Usage: scripts/docker/build-standins.sh [--force] [--list] [IMAGE...]   (IMAGE: debian node postgres ...)
 #
@@ -34,7 +35,7 @@ NPM_VERSION=${NPM_VERSION:-11.21.2}
 COREPACK_VERSION=${COREPACK_VERSION:-0.36.0}
 CACHE=${STANDINS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/divio-samples-standins}
 
-ALL=(debian node postgres mariadb azurite s3rver)
+ALL=(debian node postgres mariadb azurite s3rver nginx)
 declare -A TAG=(
   [debian]=$NS/debian:bookworm
   [node]=$NS/node:24-bookworm-slim
@@ -42,8 +43,9 @@ declare -A TAG=(
   [mariadb]=$NS/mariadb:10.11
   [azurite]=$NS/azurite:3
   [s3rver]=$NS/s3rver:3
+  [nginx]=$NS/nginx:1
 )
-declare -A BASE=([node]=debian [postgres]=debian [mariadb]=debian [azurite]=node [s3rver]=node)
+declare -A BASE=([node]=debian [postgres]=debian [mariadb]=debian [azurite]=node [s3rver]=node [nginx]=debian)
 
 say() { printf '[standins] %s\n' "$*"; }
 die() { printf '[standins] error: %s\n' "$*" >&2; exit 1; }

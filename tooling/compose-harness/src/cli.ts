@@ -8,16 +8,27 @@ import { parseArgs } from 'node:util';
 import { type CheckResult, checkCompose, checkDockerfile, checkDrifts } from './check.js';
 import { ComposeNotFoundError, type ComposeProject, detectCompose } from './compose.js';
 import { type DivioUpResult, divioUp, renderDivioUpTable } from './divio-up.js';
-import { engineReachable, removeProjectByLabel } from './docker.js';
+import { engineReachable, removeImage, removeProjectByLabel } from './docker.js';
 import { exec } from './exec.js';
+import {
+  FAULT_SCENARIOS,
+  type FaultResult,
+  type FaultScenario,
+  renderFaultTable,
+  runReadOnlyScenario,
+  runReplicasScenario,
+  runSecretsScenario,
+} from './faults.js';
 import {
   ensureLocalImages,
   IMAGE_SOURCES,
   type ImageSource,
   imageVariables,
   mariadbImage,
+  OFFICIAL_PROXY_IMAGE,
 } from './images.js';
 import {
+  type AppManifest,
   DATABASES,
   type DatabaseKind,
   loadManifests,
@@ -36,8 +47,9 @@ import {
 } from './plan.js';
 import { freePort } from './ports.js';
 import { renderJson, renderMarkdown, renderTable, resultText, summarize } from './report.js';
-import type { CellResult, Phase } from './run-cell.js';
+import { type AppBuild, buildApp, type CellResult, type Phase } from './run-cell.js';
 import { installInterruptHandlers, runMatrix } from './runner.js';
+import { secretNeedles } from './secrets.js';
 
 const USAGE = `Usage:
   compose-harness run    [filters] [--coverage minimal|full] [--jobs N] [--images official|local]
@@ -46,6 +58,8 @@ const USAGE = `Usage:
   compose-harness check  [--app NAME]
   compose-harness divio-up [--app NAME] [--images official|local] [--json FILE] [--ready-timeout SECONDS]
   compose-harness clean  [--run RUN_ID]
+  compose-harness faults [--app NAME] [--scenario secrets|read-only|replicas] [--images official|local]
+                         [--uploads N] [--json FILE] [--ready-timeout SECONDS] [--keep-images]
 
 Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --storage ${STORAGES.join('|')}
   run       builds each app's image once, then per cell: starts the database and storage
@@ -60,6 +74,11 @@ Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --s
             (a unique project name and WEB_PORT, nothing else), \`up -d\`, \`port web 80\`,
             the release command, an upload through the API that must land under ./data;
             then removes what it wrote under ./data and \`down -v\`. One app at a time.
+  faults    per app (one at a time): secrets (no .env-local or test secret in any image
+            layer), read-only (the contract suite on a read-only root filesystem), replicas
+            (three replicas behind nginx on PostgreSQL and S3; one stopped under --uploads N
+            uploads, default 60, loses no acknowledged upload). Prints a table per app and
+            scenario. PROXY_IMAGE names the proxy image (default nginx:1.28).
   clean     removes containers, networks, volumes and images left by interrupted runs:
             one run's with --run, else every run's (do not use while other runs are going).
 Options: --root DIR (the repository; default: the one this package is in).
@@ -148,6 +167,8 @@ export async function main(argv: string[]): Promise<number> {
         'keep-images': { type: 'boolean' },
         root: { type: 'string' },
         run: { type: 'string' },
+        scenario: { type: 'string', multiple: true },
+        uploads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -223,6 +244,33 @@ export async function main(argv: string[]): Promise<number> {
         });
       case 'clean':
         return await cleanCommand(values.run as string | undefined);
+      case 'faults': {
+        const scenarios = list(values.scenario as string[] | undefined);
+        for (const scenario of scenarios) oneOf(scenario, FAULT_SCENARIOS, '--scenario', 'secrets');
+        const apps = loadManifests(root).filter(
+          (m) => filters.apps.length === 0 || filters.apps.includes(m.name),
+        );
+        if (apps.length === 0)
+          throw new UsageError(`no app matches --app ${filters.apps.join(',')}`);
+        return await faultsCommand(root, {
+          apps,
+          scenarios: scenarios.length > 0 ? (scenarios as FaultScenario[]) : [...FAULT_SCENARIOS],
+          images: oneOf<ImageSource>(
+            values.images as string | undefined,
+            IMAGE_SOURCES,
+            '--images',
+            'official',
+          ),
+          json: values.json as string | undefined,
+          readyTimeoutSeconds: positiveInt(
+            values['ready-timeout'] as string | undefined,
+            '--ready-timeout',
+            120,
+          ),
+          uploads: positiveInt(values.uploads as string | undefined, '--uploads', 60),
+          keepImages: values['keep-images'] === true,
+        });
+      }
       default:
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
@@ -488,4 +536,121 @@ async function cleanCommand(run: string | undefined): Promise<number> {
   }
   if (projects.length === 0 && tags.length === 0) console.log('nothing to clean');
   return 0;
+}
+
+interface FaultsCommandOptions {
+  apps: AppManifest[];
+  scenarios: FaultScenario[];
+  images: ImageSource;
+  json: string | undefined;
+  readyTimeoutSeconds: number;
+  uploads: number;
+  keepImages: boolean;
+}
+
+/** `faults`: per app, build its image once, then run the chosen scenarios one after another. */
+async function faultsCommand(root: string, options: FaultsCommandOptions): Promise<number> {
+  const log = (line: string) => console.log(`[${timestamp()}] ${line}`);
+  if (!(await engineReachable())) {
+    console.error('compose-harness: no Docker engine reachable (`docker info` failed)');
+    return 1;
+  }
+  const cli = await detectCompose();
+  const runId = `ch-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+  const workDir = join(root, '.harness', runId);
+  mkdirSync(workDir, { recursive: true });
+  log(
+    `faults ${runId}: ${options.apps.map((a) => a.name).join(', ')} x ${options.scenarios.join(', ')}; logs in ${workDir}`,
+  );
+  const controller = new AbortController();
+  const active = new Set<ComposeProject>();
+  const uninstall = installInterruptHandlers(controller, active, log);
+  const results: FaultResult[] = [];
+  // Seen with a slow-starting app (Next.js, about 30 s to its first answer): while the
+  // readiness poll waited, Node ended the run with exit code 13 (unsettled top-level
+  // await), i.e. at some moment nothing referenced kept the event loop alive (fetch's
+  // timeout timer is unref'd; the exact idle handle was not pinned down). A referenced
+  // timer holds the process for the run's duration; every wait has its own bound anyway.
+  const keepAlive = setInterval(() => {}, 60_000);
+  try {
+    if (options.images === 'local') {
+      const seconds = await ensureLocalImages(root, { log, signal: controller.signal });
+      if (seconds > 0) log(`local stand-in images ready after ${seconds.toFixed(0)}s`);
+    }
+    const imageVars = imageVariables(options.images);
+    const contractEnv = await loadContractEnv();
+    const ctx = {
+      root,
+      cli,
+      runId,
+      workDir,
+      imageVars,
+      mariadbImage: mariadbImage(imageVars),
+      contractEnv,
+      contractCommand: contractCommand(),
+      readyTimeoutMs: options.readyTimeoutSeconds * 1000,
+      signal: controller.signal,
+      freePort,
+      active,
+      proxyImage: imageVars.PROXY_IMAGE || process.env.PROXY_IMAGE || OFFICIAL_PROXY_IMAGE,
+      needles: secretNeedles(root, loadManifests(root), contractEnv),
+      loadUploads: options.uploads,
+      loadConcurrency: 6,
+    };
+    const runners = {
+      secrets: runSecretsScenario,
+      'read-only': runReadOnlyScenario,
+      replicas: runReplicasScenario,
+    } as const;
+    for (const app of options.apps) {
+      if (controller.signal.aborted) break;
+      log(`${app.name}: building the image`);
+      let build: AppBuild;
+      try {
+        build = await buildApp(app, ctx);
+      } catch (error) {
+        for (const scenario of options.scenarios) {
+          results.push({
+            app: app.name,
+            scenario,
+            ok: false,
+            seconds: 0,
+            detail: '',
+            error: `build: ${(error as Error).message}`,
+            logFile: join(workDir, `${app.name}.build.log`),
+          });
+        }
+        continue;
+      }
+      try {
+        for (const scenario of options.scenarios) {
+          if (controller.signal.aborted) break;
+          log(`${app.name}: ${scenario}`);
+          const result = await runners[scenario](build, ctx);
+          log(
+            `${app.name}: ${scenario} ${result.ok ? 'ok' : 'FAILED'} in ${result.seconds.toFixed(0)}s`,
+          );
+          if (!result.ok) {
+            console.log(`\n--- ${app.name} ${scenario}: ${result.error ?? 'failed'}`);
+            if (result.logs) console.log(`--- container logs (last lines):\n${result.logs}`);
+            console.log(`--- full log: ${result.logFile}\n`);
+          }
+          results.push(result);
+        }
+      } finally {
+        if (!options.keepImages) await removeImage(build.image);
+      }
+    }
+    console.log(`\n${renderFaultTable(results)}`);
+    const failed = results.filter((r) => !r.ok).length;
+    const json = `${JSON.stringify({ runId, results }, null, 2)}\n`;
+    writeFileSync(join(workDir, 'faults.json'), json);
+    if (options.json) writeFileSync(resolve(options.json), json);
+    console.log(`compose faults: ${results.length - failed} passed, ${failed} failed`);
+    if (controller.signal.aborted) return 130;
+    return failed === 0 ? 0 : 1;
+  } finally {
+    clearInterval(keepAlive);
+    uninstall();
+  }
 }

@@ -17,7 +17,12 @@ export const LOCAL_IMAGES: Readonly<Record<string, string>> = {
   MARIADB_IMAGE: 'divio-samples-local/mariadb:10.11',
   AZURITE_IMAGE: 'divio-samples-local/azurite:3',
   S3_IMAGE: 'divio-samples-local/s3rver:3',
+  // Not in the apps' compose files: the reverse proxy of the fault suite's replica stack.
+  PROXY_IMAGE: 'divio-samples-local/nginx:1',
 };
+
+/** The official default of PROXY_IMAGE (the fault suite's reverse proxy). */
+export const OFFICIAL_PROXY_IMAGE = 'nginx:1.28';
 
 /** The official default of MARIADB_IMAGE (the compose files use the same default). */
 export const OFFICIAL_MARIADB_IMAGE = 'mariadb:10.11';
