@@ -9,8 +9,8 @@
 // there: `npm start` from scratch, migrations, the first upload.
 //
 // Every app is first run with `--coverage minimal` (each app with each database and each
-// storage backend at least once). The rest of the full matrix (`--coverage complement`)
-// follows when the time measured so far says it fits in the budget:
+// storage backend at least once). The rest of the full matrix (`--coverage complement`) is
+// the last phase of all, run when the time measured so far says it fits in the budget:
 //   COMPOSE_MATRIX_BUDGET_SECONDS  seconds `npm test` may take in all (default 2700 = 45 min,
 //                                  leaving CI room for its setup steps within its hour)
 //   COMPOSE_MATRIX_COVERAGE        `minimal` or `full` to decide instead of measuring
@@ -61,6 +61,13 @@ function runHarness(coverage, jsonFile) {
   return { status: result.status ?? 1, summary };
 }
 
+// What the first matrix run measured, for the last phase (the rest of the full matrix).
+const matrix = { first: undefined, totals: { passed: 0, failed: 0 }, coverage: 'minimal' };
+
+function matrixLine() {
+  return `compose matrix: ${matrix.totals.passed} cells passed, ${matrix.totals.failed} failed (${matrix.coverage} coverage)`;
+}
+
 function composeMatrix({ ci }) {
   if (!engineReachable()) {
     const line = 'compose matrix: SKIPPED (no Docker engine reachable)';
@@ -71,60 +78,68 @@ function composeMatrix({ ci }) {
   }
   const reports = join(root, '.harness');
   mkdirSync(reports, { recursive: true });
-  const budget = Number(process.env.COMPOSE_MATRIX_BUDGET_SECONDS || 2700);
   const forced = process.env.COMPOSE_MATRIX_COVERAGE;
   if (forced && forced !== 'minimal' && forced !== 'full') {
     console.log(`COMPOSE_MATRIX_COVERAGE=${forced}: use minimal or full`);
     return 1;
   }
+  matrix.coverage = forced === 'full' ? 'full' : 'minimal';
+  const first = runHarness(matrix.coverage, join(reports, 'matrix-first.json'));
+  matrix.first = first;
+  matrix.totals = { passed: first.summary?.passed ?? 0, failed: first.summary?.failed ?? 0 };
+  console.log(matrixLine());
+  // Repeated after scripts/test.mjs's final summary, so the last lines show every result
+  // (with the rest of the matrix, when the last phase ran it).
+  process.once('exit', () => console.log(matrixLine()));
+  return first.status;
+}
 
-  const first = runHarness(
-    forced === 'full' ? 'full' : 'minimal',
-    join(reports, 'matrix-first.json'),
-  );
-  const totals = { passed: first.summary?.passed ?? 0, failed: first.summary?.failed ?? 0 };
-  let status = first.status;
-  let coverage = forced === 'full' ? 'full' : 'minimal';
-
-  if (!forced && first.status === 0 && first.summary && first.summary.cells.length > 0) {
-    // Builds are cached by now; what the rest costs is about its cells' time at the
-    // measured rate, plus a margin for the rebuild from the layer cache.
-    const elapsed = process.uptime();
-    const full = spawnSync(
-      process.execPath,
-      [harness, 'matrix', '--json', '--coverage', 'complement'],
-      {
-        cwd: root,
-        encoding: 'utf8',
-      },
-    );
-    const remaining = full.status === 0 ? JSON.parse(full.stdout).include.length : 0;
-    const perCell = first.summary.durationSeconds / first.summary.cells.length;
-    const estimate = remaining * perCell + 120;
-    const left = budget - elapsed;
+// The last phase, so that it is the one that gives way when time is short: every other phase
+// has run when it measures what is left of the budget.
+function composeMatrixRest() {
+  const first = matrix.first;
+  if (process.env.COMPOSE_MATRIX_COVERAGE || !first || first.status !== 0) {
     console.log(
-      `compose matrix: minimal run took ${first.summary.durationSeconds}s for ${first.summary.cells.length} cells; ` +
-        `the remaining ${remaining} cells need about ${Math.round(estimate)}s, ${Math.round(left)}s of the ${budget}s budget left`,
+      'compose matrix, the rest: nothing to do (forced coverage, or no minimal run that passed)',
     );
-    if (remaining > 0 && estimate < left) {
-      const rest = runHarness('complement', join(reports, 'matrix-rest.json'));
-      totals.passed += rest.summary?.passed ?? 0;
-      totals.failed += rest.summary?.failed ?? 0;
-      if (rest.status !== 0) status = rest.status;
-      coverage = 'full';
-    } else if (remaining > 0) {
-      console.log(
-        'compose matrix: the rest of the full matrix does not fit the budget; minimal coverage only',
-      );
-    } else {
-      coverage = 'full';
-    }
+    return 0;
   }
-  const line = `compose matrix: ${totals.passed} cells passed, ${totals.failed} failed (${coverage} coverage)`;
-  console.log(line);
-  // Repeated after scripts/test.mjs's final summary, so the last lines show every result.
-  process.once('exit', () => console.log(line));
-  return status;
+  if (!first.summary || first.summary.cells.length === 0) return 0;
+  const budget = Number(process.env.COMPOSE_MATRIX_BUDGET_SECONDS || 2700);
+  const plan = spawnSync(
+    process.execPath,
+    [harness, 'matrix', '--json', '--coverage', 'complement'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
+  const remaining = plan.status === 0 ? JSON.parse(plan.stdout).include.length : 0;
+  if (remaining === 0) {
+    matrix.coverage = 'full';
+    return 0;
+  }
+  // Builds are cached by now; what the rest costs is about its cells' time at the rate the
+  // minimal run measured (builds included, so on the safe side), plus a margin.
+  const perCell = first.summary.durationSeconds / first.summary.cells.length;
+  const estimate = remaining * perCell + 120;
+  const left = budget - process.uptime();
+  console.log(
+    `compose matrix: minimal run took ${first.summary.durationSeconds}s for ${first.summary.cells.length} cells; ` +
+      `the remaining ${remaining} cells need about ${Math.round(estimate)}s, ${Math.round(left)}s of the ${budget}s budget left`,
+  );
+  if (estimate >= left) {
+    console.log(
+      'compose matrix: the rest of the full matrix does not fit the budget; minimal coverage only',
+    );
+    return 0;
+  }
+  const rest = runHarness('complement', join(root, '.harness', 'matrix-rest.json'));
+  matrix.totals.passed += rest.summary?.passed ?? 0;
+  matrix.totals.failed += rest.summary?.failed ?? 0;
+  if (rest.status === 0) matrix.coverage = 'full';
+  console.log(matrixLine());
+  return rest.status;
 }
 
 function runFaults(apps, scenarios, jsonFile) {
@@ -330,4 +345,5 @@ export const phases = [
   ['compose matrix', composeMatrix],
   ["compose under Divio's CLI", divioUp],
   ['compose faults', composeFaults],
+  ['compose matrix, the rest (when the budget allows)', composeMatrixRest],
 ];
