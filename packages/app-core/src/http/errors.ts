@@ -116,7 +116,11 @@ function storageErrorCode(err: unknown): string | undefined {
   return prop(err, 'name') === 'StorageError' && typeof code === 'string' ? code : undefined;
 }
 
-/** True for errors that say a database or the storage service cannot be reached right now. */
+/**
+ * True for errors that say a database or the storage service cannot be reached right now.
+ * node-postgres has no codes for its own timers: its connect timeout throws "timeout
+ * expired", its query_timeout "Query read timeout" (matched exactly).
+ */
 export function isUnavailableError(err: unknown): boolean {
   const storageCode = storageErrorCode(err);
   // Every storage failure that is not about the request itself (a missing object, a bad
@@ -131,7 +135,9 @@ export function isUnavailableError(err: unknown): boolean {
   const message = prop(err, 'message');
   return (
     typeof message === 'string' &&
-    /Connection terminated|connect ECONNREFUSED|Query read timeout/.test(message)
+    /Connection terminated|connect ECONNREFUSED|^Query read timeout$|^timeout expired$/.test(
+      message,
+    )
   );
 }
 

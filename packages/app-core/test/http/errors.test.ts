@@ -58,8 +58,10 @@ describe('toErrorResponse', () => {
     }
   });
 
-  it("maps node-postgres's query timeout to 503", () => {
+  it("maps node-postgres's connect and query timeouts to 503", () => {
     expect(toErrorResponse(new Error('Query read timeout'), { debug: false }).status).toBe(503);
+    expect(toErrorResponse(new Error('timeout expired'), { debug: false }).status).toBe(503);
+    expect(toErrorResponse(new Error('lease timeout expired'), { debug: false }).status).toBe(500);
   });
 
   it('maps database connection failures to 503', () => {
