@@ -92,22 +92,33 @@ export class ByteCounter extends Transform {
 
 /**
  * Which of an upload's failures the client hears about. The request's own (413, a body cut
- * off: an HttpError) explains it best; otherwise the storage's (which maps to 503): a
- * storage that dies mid-upload breaks the pipe too, and that "premature close" would be a
- * 500 that hides the cause.
+ * off: an HttpError) explains it best; then the storage's own error (a 503). A store that
+ * dies mid-upload can also break the pipe first: the backend then reports its body as
+ * "aborted" and the pipe a "premature close" (the client's side never fails that way: a
+ * client that goes away is an HttpError above), which would be a 500 hiding an outage.
  */
 function uploadFailure(streamFailure: unknown, storageFailure: unknown, first: unknown): unknown {
   if (streamFailure instanceof HttpError) return streamFailure;
-  if (storageFailure !== undefined && !isAbortedStorageError(storageFailure)) return storageFailure;
+  const storageCode = storageErrorCode(storageFailure);
+  if (storageCode !== undefined && storageCode !== 'Aborted') return storageFailure;
+  if (errorCode(streamFailure) === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return new HttpError(503, 'service_unavailable', 'A backing service is unavailable', {
+      cause: storageFailure ?? streamFailure,
+    });
+  }
   return streamFailure ?? storageFailure ?? first;
 }
 
-function isAbortedStorageError(err: unknown): boolean {
-  const { name, code } = (typeof err === 'object' && err !== null ? err : {}) as {
-    name?: unknown;
-    code?: unknown;
-  };
-  return name === 'StorageError' && code === 'Aborted';
+function errorCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
+/** A StorageError's code (recognised by shape, as app-core's error mapping does). */
+function storageErrorCode(err: unknown): string | undefined {
+  const name =
+    typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  const code = errorCode(err);
+  return name === 'StorageError' && typeof code === 'string' ? code : undefined;
 }
 
 export interface MediaServiceOptions {
