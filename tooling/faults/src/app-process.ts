@@ -1,7 +1,9 @@
 // One app's built server (`node dist/server.js`) as a real process: started with the
 // contract's environment plus the cell's database and storage (after the release command
 // ran), measured from outside (its RSS from /proc, its exit code, its log lines).
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runMigrations } from '@divio-samples/app-core';
 import {
   baseEnv,
@@ -142,4 +144,20 @@ export async function until(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`not recovered within ${timeoutMs} ms`);
+}
+
+/** A temp directory for one app's SQLite file and media root, removed by `remove()`. */
+export function scratch(name: string): {
+  dir: string;
+  databaseUrl: string;
+  fileDsn: string;
+  remove(): Promise<void>;
+} {
+  const dir = join(tmpdir(), `faults-${name}-${process.pid}-${Date.now()}`);
+  return {
+    dir: join(dir, 'media'),
+    databaseUrl: `sqlite:///${join(dir, 'db.sqlite3')}`,
+    fileDsn: `file://${join(dir, 'media')}/?url=%2Fmedia%2F`,
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
 }

@@ -2,15 +2,13 @@
 // PostgreSQL: /healthz stays 200 (the process is alive), /readyz and the data routes answer
 // 503 within a bounded time (DATABASE_TIMEOUT_MS is 1000 here; readiness checks are bounded
 // at 3 s), and the app recovers by itself once the database is back.
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   createTempDatabase,
   requirePostgres,
   type TempDatabase,
 } from '@divio-samples/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appEnv, type RunningApp, startApp, timed, until } from '../src/app-process.js';
+import { appEnv, type RunningApp, scratch, startApp, timed, until } from '../src/app-process.js';
 import { appsUnderTest } from '../src/apps.js';
 import { type FaultProxy, startFaultProxy } from '../src/proxy.js';
 import { scenario } from '../src/results.js';
@@ -33,16 +31,17 @@ describe.skipIf(!postgres)('database faults (PostgreSQL behind a TCP proxy)', ()
   describe.each(apps)('$name', (app) => {
     let proxy: FaultProxy;
     let running: RunningApp;
+    const temp = scratch(`db-${app.name}`);
     beforeAll(async () => {
       const url = new URL(database.url);
       proxy = await startFaultProxy(url.hostname, Number(url.port || 5432));
       url.host = `127.0.0.1:${proxy.port}`;
-      const media = join(tmpdir(), `faults-db-${app.name}-${process.pid}`);
-      running = await startApp(app, appEnv(url.toString(), `file://${media}/?url=%2Fmedia%2F`));
+      running = await startApp(app, appEnv(url.toString(), temp.fileDsn));
     });
     afterAll(async () => {
       await running?.terminate(5_000);
       await proxy?.close();
+      await temp.remove();
     });
 
     const expectOutage = async (what: string) => {

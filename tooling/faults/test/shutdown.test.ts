@@ -4,11 +4,10 @@
 // 0 shortly after the timeout, and what was cut leaves nothing (no row, no object, no
 // `.part` file); every upload that got its 201 is stored.
 import { readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appEnv, type RunningApp, startApp } from '../src/app-process.js';
+import { appEnv, type RunningApp, scratch, startApp } from '../src/app-process.js';
 import { appsUnderTest } from '../src/apps.js';
 import { scenario } from '../src/results.js';
 import { listFilenames, streamUpload, type UploadOutcome } from '../src/upload.js';
@@ -57,22 +56,23 @@ async function uploadsThenSigterm(running: RunningApp, root: string, tag: string
 }
 
 describe.each(apps)('SIGTERM with uploads in flight: $name', (app) => {
-  const scratch = join(tmpdir(), `faults-sigterm-${app.name}-${process.pid}`);
+  const temp = scratch(`sigterm-${app.name}`);
   const env = (timeoutMs: number) =>
-    appEnv(`sqlite:///${scratch}.sqlite3`, `file://${scratch}/?url=%2Fmedia%2F`, {
+    appEnv(temp.databaseUrl, temp.fileDsn, {
       SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
     });
   const stored: string[] = [];
   let running: RunningApp | undefined;
   afterAll(async () => {
     await running?.terminate(5_000);
+    await temp.remove();
   });
 
   it('inside the shutdown timeout: every upload 201 and stored, exit 0', async () => {
     await scenario(app.name, 'SIGTERM, uploads inside timeout', async () => {
       running = await startApp(app, env(10_000));
       // Each upload takes about 1.5 s (six writes, 300 ms apart).
-      const { names, results, exit } = await uploadsThenSigterm(running, scratch, 'inside', 300);
+      const { names, results, exit } = await uploadsThenSigterm(running, temp.dir, 'inside', 300);
       const created = results.filter((r) => r.status === 201).length;
       expect(exit.code).toBe(0);
       expect(created, results.map((r) => r.status).join(',')).toBe(UPLOADS);
@@ -85,7 +85,7 @@ describe.each(apps)('SIGTERM with uploads in flight: $name', (app) => {
     await scenario(app.name, 'SIGTERM, uploads past timeout', async () => {
       running = await startApp(app, env(500), { migrate: false });
       // Each upload would take about 3 s: the 500 ms timeout cuts them.
-      const { names, results, exit } = await uploadsThenSigterm(running, scratch, 'past', 500);
+      const { names, results, exit } = await uploadsThenSigterm(running, temp.dir, 'past', 500);
       expect(exit.code).toBe(0);
       expect(exit.ms, 'exits soon after the timeout').toBeLessThan(500 + 6_000);
       const cutLine = running
@@ -93,7 +93,7 @@ describe.each(apps)('SIGTERM with uploads in flight: $name', (app) => {
         .find((l) => String(l.msg).startsWith('shutdown timeout: cutting'));
       expect(cutLine, 'a log line names the cut requests').toBeDefined();
       const acknowledged = names.filter((_, i) => results[i]?.status === 201);
-      const disk = await filesOnDisk(scratch);
+      const disk = await filesOnDisk(temp.dir);
       expect(disk.temps, 'no .part file left').toEqual([]);
       // Restart to read the rows as a client would.
       running = await startApp(app, env(500), { migrate: false });

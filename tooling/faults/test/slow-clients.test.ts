@@ -2,11 +2,16 @@
 // upload body stops arriving. Each is cut off with `408 request_timeout` at the documented
 // limit (HEADERS_TIMEOUT_MS / IDLE_TIMEOUT_MS, 1500 here), nothing of the stalled uploads
 // is stored, and the server keeps answering everyone else meanwhile.
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openConnection, type RawConnection, rawMessage } from '@divio-samples/contract-tests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appEnv, FAULT_TIMEOUTS, type RunningApp, startApp, timed } from '../src/app-process.js';
+import {
+  appEnv,
+  FAULT_TIMEOUTS,
+  type RunningApp,
+  scratch,
+  startApp,
+  timed,
+} from '../src/app-process.js';
 import { appsUnderTest } from '../src/apps.js';
 import { scenario } from '../src/results.js';
 import { listFilenames } from '../src/upload.js';
@@ -19,15 +24,13 @@ const SLACK_MS = 3_000;
 
 describe.each(apps)('slow clients: $name', (app) => {
   let running: RunningApp;
+  const temp = scratch(`slow-${app.name}`);
   beforeAll(async () => {
-    const scratch = join(tmpdir(), `faults-slow-${app.name}-${process.pid}`);
-    running = await startApp(
-      app,
-      appEnv(`sqlite:///${scratch}.sqlite3`, `file://${scratch}/?url=%2Fmedia%2F`),
-    );
+    running = await startApp(app, appEnv(temp.databaseUrl, temp.fileDsn));
   });
   afterAll(async () => {
     await running?.terminate(5_000);
+    await temp.remove();
   });
 
   it(`${EACH} trickling headers and ${EACH} stalled bodies are cut with 408; others are served`, async () => {

@@ -6,8 +6,6 @@
 // lifecycle rule that removes them on a real bucket). Azurite with a wrong account key:
 // uploads and readiness answer 503, the store's own message never reaches the client.
 
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AZURITE_ACCOUNT_KEY,
   type S3rverHandle,
@@ -15,7 +13,7 @@ import {
   startS3rver,
 } from '@divio-samples/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appEnv, type RunningApp, startApp, timed, until } from '../src/app-process.js';
+import { appEnv, type RunningApp, scratch, startApp, timed, until } from '../src/app-process.js';
 import { appsUnderTest } from '../src/apps.js';
 import { type FaultProxy, startFaultProxy } from '../src/proxy.js';
 import { scenario } from '../src/results.js';
@@ -46,17 +44,21 @@ describe('storage stopped mid-upload (S3 emulator behind a TCP proxy)', () => {
   describe.each(apps)('$name', (app) => {
     let proxy: FaultProxy;
     let running: RunningApp;
+    const temp = scratch(`s3-${app.name}`);
     beforeAll(async () => {
       proxy = await startFaultProxy('127.0.0.1', s3.port);
       const dsn = s3
         .dsn('media', { prefix: `${app.name}/` })
         .replaceAll(`127.0.0.1%3A${s3.port}`, `127.0.0.1%3A${proxy.port}`);
-      const db = `sqlite:///${join(tmpdir(), `faults-s3-${app.name}-${process.pid}.sqlite3`)}`;
-      running = await startApp(app, appEnv(db, dsn, { MAX_UPLOAD_BYTES: String(64 * MIB) }));
+      running = await startApp(
+        app,
+        appEnv(temp.databaseUrl, dsn, { MAX_UPLOAD_BYTES: String(64 * MIB) }),
+      );
     });
     afterAll(async () => {
       await running?.terminate(5_000);
       await proxy?.close();
+      await temp.remove();
     });
 
     it('503, nothing half-written, recovers', async () => {
@@ -111,17 +113,18 @@ describe('storage rejecting the credentials (Azurite, wrong account key)', () =>
 
   describe.each(apps)('$name', (app) => {
     let running: RunningApp;
+    const temp = scratch(`azure-${app.name}`);
     beforeAll(async () => {
       const wrongKey = Buffer.alloc(64, 7).toString('base64');
       const dsn = azurite
         .dsn('media')
         .replace(encodeURIComponent(AZURITE_ACCOUNT_KEY), encodeURIComponent(wrongKey));
       expect(dsn).not.toContain(encodeURIComponent(AZURITE_ACCOUNT_KEY));
-      const db = `sqlite:///${join(tmpdir(), `faults-az-${app.name}-${process.pid}.sqlite3`)}`;
-      running = await startApp(app, appEnv(db, dsn));
+      running = await startApp(app, appEnv(temp.databaseUrl, dsn));
     });
     afterAll(async () => {
       await running?.terminate(5_000);
+      await temp.remove();
     });
 
     it('503 with the generic message, the detail only in the log', async () => {
