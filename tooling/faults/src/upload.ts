@@ -61,9 +61,15 @@ export function streamUpload(baseUrl: string, options: UploadOptions): Promise<U
         for await (const chunk of body.body()) {
           if (settled || req.destroyed) return;
           if (!req.write(chunk)) {
+            // Whichever comes first; the other listener is removed so none pile up.
             await new Promise<void>((r) => {
-              req.once('drain', r);
-              req.once('close', r);
+              const go = () => {
+                req.off('drain', go);
+                req.off('close', go);
+                r();
+              };
+              req.once('drain', go);
+              req.once('close', go);
             });
           }
           if (settled) return; // answered while this chunk was waiting: stop here

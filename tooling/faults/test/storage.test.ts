@@ -52,7 +52,13 @@ describe('storage stopped mid-upload (S3 emulator behind a TCP proxy)', () => {
         .replaceAll(`127.0.0.1%3A${s3.port}`, `127.0.0.1%3A${proxy.port}`);
       running = await startApp(
         app,
-        appEnv(temp.databaseUrl, dsn, { MAX_UPLOAD_BYTES: String(64 * MIB) }),
+        // The app stops reading the body while the S3 client retries: a 1.5 s idle
+        // timeout could cut the upload with 408 first on a busy machine (docs/contract.md,
+        // "Timeouts": keep IDLE_TIMEOUT_MS above the storage's retry time).
+        appEnv(temp.databaseUrl, dsn, {
+          MAX_UPLOAD_BYTES: String(64 * MIB),
+          IDLE_TIMEOUT_MS: '15000',
+        }),
       );
     });
     afterAll(async () => {

@@ -89,7 +89,11 @@ export function clientErrorHandler(options: ClientErrorOptions) {
 
 interface InFlightResponse {
   headersSent?: boolean;
-  req?: { method?: string; url?: string; complete?: boolean };
+  req?: {
+    method?: string;
+    url?: string;
+    complete?: boolean;
+  };
 }
 
 /**
@@ -119,10 +123,18 @@ export function idleTimeoutHandler(
       socket.destroy();
       return;
     }
-    // The whole request arrived: the app is still working on it (its own dependencies are
-    // bounded by DATABASE_TIMEOUT_MS and the storage clients' timeouts). Not the client's
-    // fault, and not a reason to cut the connection.
-    if (inFlight?.req?.complete) return;
+    // The whole request arrived: the app is still working on it (its own waits are bounded
+    // by DATABASE_TIMEOUT_MS and the storage clients' timeouts). Not the client's fault:
+    // the connection stays, and the timer is re-armed.
+    // (A body the app stops reading while it waits for the storage does count: the idle
+    // timeout must stay above the storage clients' own retry time; see docs/contract.md.
+    // Telling that silence apart from the client's by the stream's state was tried and
+    // misjudged Next.js, whose request adapter reads the body in its own rhythm.)
+    if (inFlight?.req?.complete) {
+      const timed = socket as Duplex & { timeout?: number; setTimeout?(ms: number): unknown };
+      if (timed.timeout && typeof timed.setTimeout === 'function') timed.setTimeout(timed.timeout);
+      return;
+    }
     const reqId = randomUUID();
     const headers = {
       ...securityHeaders(options.security, {}, options.mediaOrigins),
