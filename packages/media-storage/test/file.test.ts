@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FileStorageConfig } from '@divio-samples/divio-env';
 import { tempDir } from '@divio-samples/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStorage, type MediaStorage, StorageError } from '../src/index.js';
+import { createStorage, FileStorage, type MediaStorage, StorageError } from '../src/index.js';
 import { conformance } from './support/conformance.js';
 
 /** Serves `GET /media/<encoded key>` from the storage, the way an app would. */
@@ -87,6 +87,22 @@ describe('file backend specifics', () => {
     const listed = [];
     for await (const o of storage.list()) listed.push(o.key);
     expect(listed).toEqual(['a/b.txt']);
+  });
+
+  it('removeStaleTemps removes only temp files untouched for longer than the cutoff', async () => {
+    const root = join(dir.path, 'stale');
+    const storage = new FileStorage(fileConfig(root));
+    expect(await storage.removeStaleTemps()).toBe(0); // no .tmp yet
+    const tmp = join(root, '.tmp');
+    await mkdir(tmp, { recursive: true });
+    await writeFile(join(tmp, 'old.part'), 'left by a killed process');
+    await writeFile(join(tmp, 'fresh.part'), 'an upload under way');
+    await writeFile(join(tmp, 'other.txt'), 'not a temp file');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(tmp, 'old.part'), hourAgo, hourAgo);
+    await utimes(join(tmp, 'other.txt'), hourAgo, hourAgo);
+    expect(await storage.removeStaleTemps()).toBe(1);
+    expect((await readdir(tmp)).sort()).toEqual(['fresh.part', 'other.txt']);
   });
 
   it('serves a file without a sidecar as application/octet-stream', async () => {

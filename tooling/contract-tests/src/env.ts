@@ -13,7 +13,15 @@ export const contractEnv: Readonly<Record<string, string>> = Object.freeze({
   DOMAIN_REDIRECTS: 'old.contract.example',
   SECURE_SSL_REDIRECT: 'True',
   MAX_UPLOAD_BYTES: '5242880',
+  HEADERS_TIMEOUT_MS: '2000',
+  IDLE_TIMEOUT_MS: '2000',
 });
 
 /** MAX_UPLOAD_BYTES of {@link contractEnv}, as a number. */
 export const contractMaxUploadBytes = 5 * 1024 * 1024;
+
+/** HEADERS_TIMEOUT_MS of {@link contractEnv}, as a number. */
+export const contractHeadersTimeoutMs = 2_000;
+
+/** IDLE_TIMEOUT_MS of {@link contractEnv}, as a number. */
+export const contractIdleTimeoutMs = 2_000;

@@ -2,7 +2,12 @@
 export { CHROMIUM_ARGS, chromiumPath, defineBrowserSuite } from './browser.js';
 export type { ClientOptions, HttpClient, HttpResponse, RequestOptions } from './client.js';
 export { createClient, sendRequest } from './client.js';
-export { contractEnv, contractMaxUploadBytes } from './env.js';
+export {
+  contractEnv,
+  contractHeadersTimeoutMs,
+  contractIdleTimeoutMs,
+  contractMaxUploadBytes,
+} from './env.js';
 export { decodeEntities, findTags, parseAttributes, type Tag } from './html.js';
 export {
   type FilePart,

@@ -25,6 +25,7 @@ import { defineRequestIdTests } from './suite/request-id.js';
 import { defineSecurityHeaderTests } from './suite/security-headers.js';
 import { defineSslRedirectTests } from './suite/ssl-redirect.js';
 import { defineStaticFileTests } from './suite/static-files.js';
+import { defineTimeoutTests } from './suite/timeouts.js';
 import { defineUploadTests } from './suite/upload.js';
 import { defineUploadParsingTests } from './suite/upload-parsing.js';
 import type { ContractTarget } from './target.js';
@@ -77,6 +78,7 @@ export function defineContractSuite(
     defineHtmlPageTests(ctx);
     defineStaticFileTests(ctx);
     defineFormTests(ctx);
+    defineTimeoutTests(ctx);
     if (options.logs) defineLogTests(ctx, options.logs);
     defineErrorTests(ctx);
     defineParserErrorTests(ctx);

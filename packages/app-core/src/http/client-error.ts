@@ -86,3 +86,71 @@ export function clientErrorHandler(options: ClientErrorOptions) {
     socket.end(bytes);
   };
 }
+
+interface InFlightResponse {
+  headersSent?: boolean;
+  req?: {
+    method?: string;
+    url?: string;
+    complete?: boolean;
+  };
+}
+
+/**
+ * A listener for `http.Server`'s `timeout` event (IDLE_TIMEOUT_MS of silence on a socket).
+ * A request whose body stopped arriving (a client trickling bytes, or gone without closing)
+ * gets `408 request_timeout` in the contract's shape, then the connection is closed (so does
+ * a new connection whose first request's headers are not complete by then: the same answer
+ * Node gives at HEADERS_TIMEOUT_MS, which this may precede); a
+ * response already under way that the client stopped reading is just closed (what Node
+ * does when nobody listens to the event); a complete request the app is still answering
+ * is left alone. (Idle keep-alive sockets run on `keepAliveTimeout`, not on this.) Without this, a few hundred trickling clients hold the
+ * server: Node has no body timeout of its own once `requestTimeout` is 0, which it must be
+ * for long uploads.
+ */
+export function idleTimeoutHandler(
+  options: Omit<ClientErrorOptions, 'logger'> & {
+    logger: Pick<Logger, 'warn'>;
+    /** Whether a request was ever read on `socket` (then, between requests, it is idle). */
+    served: (socket: Duplex) => boolean;
+  },
+) {
+  return (socket: Duplex): void => {
+    const inFlight = (socket as Duplex & { _httpMessage?: InFlightResponse | null })._httpMessage;
+    // A keep-alive socket between requests (its keepAliveTimeout ran out), a response the
+    // client stopped reading, or a client already gone: close, as Node does by default.
+    if (!socket.writable || inFlight?.headersSent || (!inFlight && options.served(socket))) {
+      socket.destroy();
+      return;
+    }
+    // The whole request arrived: the app is still working on it (its own waits are bounded
+    // by DATABASE_TIMEOUT_MS and the storage clients' timeouts). Not the client's fault:
+    // the connection stays, and the timer is re-armed.
+    // (A body the app stops reading while it waits for the storage does count: the idle
+    // timeout must stay above the storage clients' own retry time; see docs/contract.md.
+    // Telling that silence apart from the client's by the stream's state was tried and
+    // misjudged Next.js, whose request adapter reads the body in its own rhythm.)
+    if (inFlight?.req?.complete) {
+      const timed = socket as Duplex & { timeout?: number; setTimeout?(ms: number): unknown };
+      if (timed.timeout && typeof timed.setTimeout === 'function') timed.setTimeout(timed.timeout);
+      return;
+    }
+    const reqId = randomUUID();
+    const headers = {
+      ...securityHeaders(options.security, {}, options.mediaOrigins),
+      'X-Request-Id': reqId,
+    };
+    const { status, bytes } = clientErrorResponse('ERR_HTTP_REQUEST_TIMEOUT', headers);
+    options.logger.warn(
+      inFlight
+        ? { reqId, status, method: inFlight.req?.method, url: inFlight.req?.url }
+        : { reqId, status },
+      inFlight
+        ? 'request cut: its body stopped arriving (idle timeout)'
+        : 'request cut: its headers stopped arriving (idle timeout)',
+    );
+    // The app still holds the request and answers it later (its body never completed):
+    // that reply finds the socket ended and is dropped by Node.
+    socket.end(bytes, () => socket.destroy());
+  };
+}

@@ -91,6 +91,14 @@ const UNAVAILABLE_CODES = new Set([
   '57P03', // pg: cannot_connect_now
   '53300', // pg: too_many_connections
   'SQLITE_BUSY',
+  // The database refused the app's credentials or database name: the operator's problem,
+  // not the client's; the detail goes to the log.
+  '28P01', // pg: invalid_password
+  '28000', // pg: invalid_authorization_specification (no pg_hba.conf entry)
+  '3D000', // pg: invalid_catalog_name (no such database)
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
 ]);
 
 function prop(err: unknown, name: string): unknown {
@@ -99,22 +107,38 @@ function prop(err: unknown, name: string): unknown {
     : undefined;
 }
 
+/** StorageError codes that describe the request, not the storage service. */
+const CLIENT_STORAGE_CODES = new Set(['NotFound', 'InvalidKey', 'TooLarge']);
+
 /** A StorageError from @divio-samples/media-storage, recognised by shape (no import cycle). */
 function storageErrorCode(err: unknown): string | undefined {
   const code = prop(err, 'code');
   return prop(err, 'name') === 'StorageError' && typeof code === 'string' ? code : undefined;
 }
 
-/** True for errors that say a database or the storage service cannot be reached right now. */
+/**
+ * True for errors that say a database or the storage service cannot be reached right now.
+ * node-postgres has no codes for its own timers: its connect timeout throws "timeout
+ * expired", its query_timeout "Query read timeout" (matched exactly).
+ */
 export function isUnavailableError(err: unknown): boolean {
   const storageCode = storageErrorCode(err);
-  if (storageCode !== undefined) return storageCode === 'Unavailable';
+  // Every storage failure that is not about the request itself (a missing object, a bad
+  // key, an upload over the limit) is the service's: unreachable, dying mid-upload, or
+  // rejecting the app's credentials (`Denied`). The client gets a generic 503; the
+  // backend's own message stays in the log.
+  if (storageCode !== undefined) return !CLIENT_STORAGE_CODES.has(storageCode);
   const name = prop(err, 'name');
   if (name === 'KnexTimeoutError') return true;
   const code = prop(err, 'code');
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   const message = prop(err, 'message');
-  return typeof message === 'string' && /Connection terminated|connect ECONNREFUSED/.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connect ECONNREFUSED|^Query read timeout$|^timeout expired$/.test(
+      message,
+    )
+  );
 }
 
 /**

@@ -32,6 +32,9 @@ class CodeMigrationSource implements Knex.MigrationSource<Migration> {
   }
 }
 
+/** DATABASE_TIMEOUT_MS's default (app-core's config): well below the platform's 30 s. */
+export const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
+
 export const MIGRATIONS_TABLE = 'knex_migrations';
 
 const migratorConfig = (): Knex.MigratorConfig => ({
@@ -87,7 +90,11 @@ function noSqliteDriver(database: DatabaseConfig): ConfigError {
  * own console messages (such as "Acquire connection error", which repeats what the failed
  * query throws anyway) go to `options.log`, or nowhere.
  */
-export function createKnex(database: DatabaseConfig, options: { log?: KnexLog } = {}): Knex {
+export function createKnex(
+  database: DatabaseConfig,
+  options: { log?: KnexLog; timeoutMs?: number } = {},
+): Knex {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const sink = options.log;
   const log = {
     warn: (message: unknown) => sink?.warn({ detail: String(message) }, 'knex warning'),
@@ -106,6 +113,14 @@ export function createKnex(database: DatabaseConfig, options: { log?: KnexLog } 
     connection.charset ??= 'utf8mb4';
     // Keep bigint sizes as numbers (they are far below 2^53).
     connection.supportBigNumbers ??= true;
+    // A server that accepts TCP but never answers the handshake fails in bounded time.
+    connection.connectTimeout ??= timeoutMs;
+  }
+  if (config.client === 'pg') {
+    // node-postgres's own client-side timers: connecting, and each query (the driver then
+    // drops the connection, so a hung socket is not handed out again).
+    connection.connectionTimeoutMillis ??= timeoutMs;
+    connection.query_timeout ??= timeoutMs;
   }
   if (config.client === 'better-sqlite3' && database.filename && !database.inMemory) {
     mkdirSync(dirname(database.filename), { recursive: true });
@@ -115,7 +130,9 @@ export function createKnex(database: DatabaseConfig, options: { log?: KnexLog } 
   return knexFactory({
     ...config,
     connection,
-    pool: { ...pool, acquireTimeoutMillis: 10_000 },
+    // Waiting for a pooled connection is bounded like a query: a full or hung pool is a 503.
+    acquireConnectionTimeout: timeoutMs,
+    pool: { ...pool, acquireTimeoutMillis: timeoutMs },
     useNullAsDefault: config.client === 'better-sqlite3' ? true : config.useNullAsDefault,
     log,
   } as Knex.Config);

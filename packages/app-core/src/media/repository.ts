@@ -1,6 +1,7 @@
 // The knex queries behind the media service. Rows are read newest first with keyset
 // pagination on (created_at, id), which stays fast and stable however many rows exist.
 import type { Knex } from 'knex';
+import { DEFAULT_QUERY_TIMEOUT_MS } from './database.js';
 
 export interface MediaRecord {
   id: string;
@@ -46,26 +47,36 @@ function fromRow(row: MediaRow): MediaRecord {
 }
 
 export class MediaRepository {
-  constructor(private readonly knex: Knex) {}
+  /**
+   * `timeoutMs` bounds every query (knex's `.timeout`, which fails with KnexTimeoutError, a
+   * 503): the drivers' own timers cover connecting, and node-postgres's each query, but
+   * mysql2 has no per-connection query timeout.
+   */
+  constructor(
+    private readonly knex: Knex,
+    private readonly timeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
+  ) {}
 
   async insert(record: MediaRecord): Promise<void> {
-    await this.knex<MediaRow>(TABLE).insert({
-      id: record.id,
-      key: record.key,
-      filename: record.filename,
-      content_type: record.contentType,
-      size: record.size,
-      created_at: record.createdAt,
-    });
+    await this.knex<MediaRow>(TABLE)
+      .insert({
+        id: record.id,
+        key: record.key,
+        filename: record.filename,
+        content_type: record.contentType,
+        size: record.size,
+        created_at: record.createdAt,
+      })
+      .timeout(this.timeoutMs);
   }
 
   async findById(id: string): Promise<MediaRecord | undefined> {
-    const row = await this.knex<MediaRow>(TABLE).where({ id }).first();
+    const row = await this.knex<MediaRow>(TABLE).where({ id }).first().timeout(this.timeoutMs);
     return row ? fromRow(row as MediaRow) : undefined;
   }
 
   async findByKey(key: string): Promise<MediaRecord | undefined> {
-    const row = await this.knex<MediaRow>(TABLE).where({ key }).first();
+    const row = await this.knex<MediaRow>(TABLE).where({ key }).first().timeout(this.timeoutMs);
     return row ? fromRow(row as MediaRow) : undefined;
   }
 
@@ -77,7 +88,8 @@ export class MediaRepository {
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
-      .limit(limit);
+      .limit(limit)
+      .timeout(this.timeoutMs);
     if (after) {
       query.where((q) =>
         q
@@ -101,9 +113,9 @@ export class MediaRepository {
     whileLocked: (record: MediaRecord) => Promise<void>,
   ): Promise<boolean> {
     return this.knex.transaction(async (trx) => {
-      const row = await trx<MediaRow>(TABLE).where({ id }).first();
+      const row = await trx<MediaRow>(TABLE).where({ id }).first().timeout(this.timeoutMs);
       if (!row) return false;
-      const deleted = await trx<MediaRow>(TABLE).where({ id }).delete();
+      const deleted = await trx<MediaRow>(TABLE).where({ id }).delete().timeout(this.timeoutMs);
       if (deleted === 0) return false;
       await whileLocked(fromRow(row as MediaRow));
       return true;

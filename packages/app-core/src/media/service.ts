@@ -13,7 +13,7 @@ import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MediaStorage } from '@divio-samples/media-storage';
 import type { Knex } from 'knex';
-import { notFound, payloadTooLarge } from '../http/errors.js';
+import { HttpError, notFound, payloadTooLarge } from '../http/errors.js';
 import { contentDisposition, normalizeContentType } from './content-type.js';
 import { DEFAULT_PAGE_SIZE, encodeCursor } from './cursor.js';
 import { sanitizeFilename } from './filename.js';
@@ -90,6 +90,37 @@ export class ByteCounter extends Transform {
   }
 }
 
+/**
+ * Which of an upload's failures the client hears about. The request's own (413, a body cut
+ * off: an HttpError) explains it best; then the storage's own error (a 503). A store that
+ * dies mid-upload can also break the pipe first: the backend then reports its body as
+ * "aborted" and the pipe a "premature close" (the client's side never fails that way: a
+ * client that goes away is an HttpError above), which would be a 500 hiding an outage.
+ */
+function uploadFailure(streamFailure: unknown, storageFailure: unknown, first: unknown): unknown {
+  if (streamFailure instanceof HttpError) return streamFailure;
+  const storageCode = storageErrorCode(storageFailure);
+  if (storageCode !== undefined && storageCode !== 'Aborted') return storageFailure;
+  if (errorCode(streamFailure) === 'ERR_STREAM_PREMATURE_CLOSE') {
+    return new HttpError(503, 'service_unavailable', 'A backing service is unavailable', {
+      cause: storageFailure ?? streamFailure,
+    });
+  }
+  return streamFailure ?? storageFailure ?? first;
+}
+
+function errorCode(err: unknown): unknown {
+  return typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+}
+
+/** A StorageError's code (recognised by shape, as app-core's error mapping does). */
+function storageErrorCode(err: unknown): string | undefined {
+  const name =
+    typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
+  const code = errorCode(err);
+  return name === 'StorageError' && typeof code === 'string' ? code : undefined;
+}
+
 export interface MediaServiceOptions {
   knex: Knex;
   storage: MediaStorage;
@@ -97,6 +128,8 @@ export interface MediaServiceOptions {
   onOrphan?: (key: string, err: unknown) => void;
   /** The clock, for tests. */
   now?: () => Date;
+  /** Bound on each database query (DATABASE_TIMEOUT_MS). */
+  queryTimeoutMs?: number;
 }
 
 export class MediaService {
@@ -106,7 +139,7 @@ export class MediaService {
   private readonly now: () => Date;
 
   constructor(options: MediaServiceOptions) {
-    this.repository = new MediaRepository(options.knex);
+    this.repository = new MediaRepository(options.knex, options.queryTimeoutMs);
     this.storage = options.storage;
     this.onOrphan = options.onOrphan ?? (() => {});
     this.now = options.now ?? (() => new Date());
@@ -117,6 +150,38 @@ export class MediaService {
    * past `limit`; on any failure neither the object nor the row is left behind.
    */
   async upload(input: UploadInput): Promise<Media> {
+    const running = this.#upload(input);
+    const tracked = running.then(
+      () => {},
+      () => {},
+    );
+    this.#inFlight.add(tracked);
+    void tracked.then(() => this.#inFlight.delete(tracked));
+    return running;
+  }
+
+  /**
+   * Resolves when every upload under way has finished, its cleanup included (a temp file
+   * removed, a multipart upload aborted), or after `timeoutMs`. Shutdown waits for this
+   * before closing the pools: a shutdown that cuts uploads would otherwise exit while their
+   * cleanup is still running, and leave the partial state behind.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.#inFlight),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  readonly #inFlight = new Set<Promise<void>>();
+
+  async #upload(input: UploadInput): Promise<Media> {
     const id = randomUUID();
     const filename = sanitizeFilename(input.filename);
     const contentType = normalizeContentType(input.contentType);
@@ -125,25 +190,34 @@ export class MediaService {
 
     const counter = new ByteCounter(input.limit);
     const abort = new AbortController();
+    let storageFailure: unknown;
     const piping = pipeline(input.stream, counter).catch((err: unknown) => {
       abort.abort(err);
       throw err;
     });
+    const putting = this.storage
+      .put(key, counter, {
+        contentType,
+        signal: abort.signal,
+        ...(disposition ? { contentDisposition: disposition } : {}),
+      })
+      .catch((err: unknown) => {
+        storageFailure = err;
+        throw err;
+      });
     try {
-      await Promise.all([
-        piping,
-        this.storage.put(key, counter, {
-          contentType,
-          signal: abort.signal,
-          ...(disposition ? { contentDisposition: disposition } : {}),
-        }),
-      ]);
+      await Promise.all([piping, putting]);
     } catch (err) {
-      // The stream's own error (413, client gone) explains the failure better than the
-      // storage's "aborted"; whichever it was, make sure nothing is left at `key`.
       input.stream.destroy();
+      // Both sides settle before cleaning up: the backend then has removed its own partial
+      // state (a temp file, an S3 multipart upload) and `key` is deleted after, not during.
+      await Promise.allSettled([piping, putting]);
       await this.removeObject(key);
-      throw abort.signal.aborted ? (abort.signal.reason ?? err) : err;
+      throw uploadFailure(
+        abort.signal.aborted ? abort.signal.reason : undefined,
+        storageFailure,
+        err,
+      );
     }
 
     const record: MediaRecord = {

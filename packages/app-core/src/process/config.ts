@@ -20,6 +20,20 @@ export interface AppSettings {
   shutdownTimeoutMs: number;
   /** LOG_LEVEL: pino level (default `info`, `debug` when DEBUG is on). */
   logLevel: LogLevel;
+  /**
+   * DATABASE_TIMEOUT_MS: the longest a request waits for a pooled connection, a new
+   * connection or one query (default 5000): a database that stops answering gives a 503
+   * well before the platform's 30 s read timeout.
+   */
+  databaseTimeoutMs: number;
+  /** HEADERS_TIMEOUT_MS: how long a client may take to send a request's headers (default 10000). */
+  headersTimeoutMs: number;
+  /**
+   * IDLE_TIMEOUT_MS: how long a connection with a request in progress may stay silent in
+   * both directions (default 30000). A body that trickles slower is cut off with 408; an
+   * upload that moves at any steady speed is never cut, whatever its size.
+   */
+  idleTimeoutMs: number;
 }
 
 export interface AppConfig extends AppSettings {
@@ -29,6 +43,9 @@ export interface AppConfig extends AppSettings {
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 524_288_000;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 
 /** One configuration error listing every problem; safe to print (holds no secret). */
 export class ConfigError extends Error {
@@ -100,6 +117,21 @@ export function loadConfig(
     0,
     problems,
   );
+  const databaseTimeoutMs = integer(
+    env,
+    'DATABASE_TIMEOUT_MS',
+    DEFAULT_DATABASE_TIMEOUT_MS,
+    1,
+    problems,
+  );
+  const headersTimeoutMs = integer(
+    env,
+    'HEADERS_TIMEOUT_MS',
+    DEFAULT_HEADERS_TIMEOUT_MS,
+    1,
+    problems,
+  );
+  const idleTimeoutMs = integer(env, 'IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS, 1, problems);
   const levelRaw = value(env, 'LOG_LEVEL')?.toLowerCase();
   let logLevel: LogLevel = divio?.debug ? 'debug' : 'info';
   if (levelRaw !== undefined) {
@@ -130,7 +162,15 @@ export function loadConfig(
   }
 
   if (problems.length > 0 || divio === undefined) throw new ConfigError(problems);
-  return Object.freeze({ divio, maxUploadBytes, shutdownTimeoutMs, logLevel });
+  return Object.freeze({
+    divio,
+    maxUploadBytes,
+    shutdownTimeoutMs,
+    logLevel,
+    databaseTimeoutMs,
+    headersTimeoutMs,
+    idleTimeoutMs,
+  });
 }
 
 /**

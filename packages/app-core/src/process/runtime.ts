@@ -12,6 +12,9 @@ import { type AppConfig, loadConfig } from './config.js';
 import { type Readiness, readiness, type ShutdownState } from './health.js';
 import { createLogger, type Logger, type LoggerOptions } from './logs.js';
 
+/** How long closing waits for cut uploads to remove their partial state. */
+const UPLOAD_CLEANUP_MS = 5_000;
+
 /** What `GET /api/info` answers. */
 export interface AppInfo {
   framework: string;
@@ -62,12 +65,16 @@ export function createRuntime(env: EnvSource, options: RuntimeOptions): Runtime 
   });
   for (const message of warnings) logger.warn(message);
 
-  const knex = createKnex(config.divio.database, { log: logger });
+  const knex = createKnex(config.divio.database, {
+    log: logger,
+    timeoutMs: config.databaseTimeoutMs,
+  });
   const storage = createStorage(config.divio.storage);
   const shutdownState: ShutdownState = { shuttingDown: false };
   const media = new MediaService({
     knex,
     storage,
+    queryTimeoutMs: config.databaseTimeoutMs,
     onOrphan: (key, err) =>
       logger.error({ key, err }, 'could not delete an object after a failed upload'),
   });
@@ -93,6 +100,8 @@ export function createRuntime(env: EnvSource, options: RuntimeOptions): Runtime 
     readiness: () => readiness({ knex, storage, shutdownState }),
     close() {
       closing ??= (async () => {
+        // Uploads cut by the shutdown finish their cleanup while the pools are still open.
+        await media.settle(UPLOAD_CLEANUP_MS);
         const results = await Promise.allSettled([knex.destroy(), storage.close()]);
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
         if (failed) throw failed.reason;

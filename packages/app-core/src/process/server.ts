@@ -6,12 +6,14 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EnvSource } from '@divio-samples/divio-env';
-import { clientErrorHandler } from '../http/client-error.js';
+import { FileStorage } from '@divio-samples/media-storage';
+import { clientErrorHandler, idleTimeoutHandler } from '../http/client-error.js';
 import { mustClose } from '../http/connection.js';
+import { pathOf } from '../http/policy.js';
 import { migrateLatest } from '../media/database.js';
-import { startupFailure } from './config.js';
+import { type AppConfig, startupFailure } from './config.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
-import { installShutdown, type ShutdownHandle } from './shutdown.js';
+import { type InFlightRequest, installShutdown, type ShutdownHandle } from './shutdown.js';
 
 /** What an app gives the server: a request listener, or one with a close step of its own. */
 export type ServedApp = RequestListener | { listener: RequestListener; close(): Promise<void> };
@@ -27,6 +29,8 @@ export interface StartedServer {
    * `Connection: close`.
    */
   beginShutdown(): void;
+  /** The requests under way (method, path without the query, start time). */
+  inFlight(): InFlightRequest[];
   /** Closes the app (its own close step), then the database pool and the storage clients. */
   closeResources(): Promise<void>;
   /** Stops at once (tests): closes every connection, then the resources. */
@@ -51,14 +55,25 @@ export interface ServeOptions extends ListenOptions {
 
 /**
  * The timeouts a server behind Divio's proxy needs. Uploads of up to 500 MB over slow
- * links: no overall request deadline, but headers must arrive promptly, and idle keep-alive
- * sockets outlive the proxy's own idle timeout (so the proxy, not the app, closes them).
+ * links: no overall request deadline (`requestTimeout` 0), but headers must arrive within
+ * HEADERS_TIMEOUT_MS (Node answers 408 through the `clientError` handler), a request may not
+ * stay silent longer than IDLE_TIMEOUT_MS (408 from `idleTimeoutHandler`), and idle
+ * keep-alive sockets outlive the proxy's own idle timeout (so the proxy, not the app,
+ * closes them).
  */
-function applyServerTimeouts(server: Server): void {
+function applyServerTimeouts(server: Server, config: AppConfig): void {
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = config.headersTimeoutMs;
+  server.keepAliveTimeout = Math.max(65_000, config.idleTimeoutMs);
+  server.timeout = config.idleTimeoutMs;
 }
+
+/**
+ * How often Node checks `headersTimeout` (its default, 30 s, would let a 10 s limit run
+ * to 40 s): a tenth of the limit, between 100 ms and 1 s.
+ */
+const checkingInterval = (headersTimeoutMs: number): number =>
+  Math.min(1000, Math.max(100, Math.floor(headersTimeoutMs / 10)));
 
 /**
  * The connection rule (app-core's `mustClose`), applied to every response of every framework
@@ -105,6 +120,10 @@ export async function serve(
   };
 
   try {
+    if (runtime.storage instanceof FileStorage) {
+      const removed = await runtime.storage.removeStaleTemps();
+      if (removed > 0) runtime.logger.warn({ removed }, 'removed stale upload temp files');
+    }
     if (runtime.config.divio.stage === 'local') {
       const ran = await migrateLatest(runtime.knex);
       if (ran.length > 0) runtime.logger.info({ migrations: ran }, 'applied migrations');
@@ -114,12 +133,21 @@ export async function serve(
     if (typeof app !== 'function') closeApp = () => app.close();
 
     const { shutdownState, config, logger } = runtime;
+    const inFlight = new Set<InFlightRequest>();
+    const served = new WeakSet<object>();
     const { security } = config.divio;
     const server = createServer(
       // Without Host the request still reaches the app: the probes answer, everything
       // else is the app's own `400 bad_host` (Node's default would be a bare 400).
-      { requireHostHeader: false },
+      {
+        requireHostHeader: false,
+        connectionsCheckingInterval: checkingInterval(runtime.config.headersTimeoutMs),
+      },
       (req, res) => {
+        served.add(req.socket);
+        const entry = { method: req.method ?? '', path: pathOf(req.url), since: Date.now() };
+        inFlight.add(entry);
+        res.once('close', () => inFlight.delete(entry));
         closeWhenDue(res, (status) => mustClose(req, status, shutdownState.shuttingDown));
         listener(req, res);
       },
@@ -128,7 +156,16 @@ export async function serve(
       'clientError',
       clientErrorHandler({ security, mediaOrigins: runtime.mediaOrigins, logger }),
     );
-    applyServerTimeouts(server);
+    server.on(
+      'timeout',
+      idleTimeoutHandler({
+        security,
+        mediaOrigins: runtime.mediaOrigins,
+        logger,
+        served: (socket) => served.has(socket),
+      }),
+    );
+    applyServerTimeouts(server, config);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? runtime.config.divio.port, options.host ?? '0.0.0.0', () => {
@@ -142,6 +179,7 @@ export async function serve(
       server,
       runtime,
       url: `http://${host}:${address.port}`,
+      inFlight: () => [...inFlight],
       beginShutdown() {
         shutdownState.shuttingDown = true;
       },
@@ -177,6 +215,7 @@ export function handleShutdown(
     logger: runtime.logger,
     onShutdownStart: () => started.beginShutdown(),
     closeResources: () => started.closeResources(),
+    inFlight: () => started.inFlight(),
     ...options,
   });
 }

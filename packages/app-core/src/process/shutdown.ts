@@ -4,6 +4,14 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 
+/** A request under way, as the shutdown log names it (no query string: it may hold tokens). */
+export interface InFlightRequest {
+  method: string;
+  path: string;
+  /** When it started (ms since the epoch). */
+  since: number;
+}
+
 export interface ShutdownOptions {
   server: Server;
   /** How long in-flight requests may run before their sockets are closed. */
@@ -14,6 +22,8 @@ export interface ShutdownOptions {
   closeResources: () => Promise<void>;
   logger: Pick<Logger, 'info' | 'error' | 'warn'>;
   signals?: readonly NodeJS.Signals[];
+  /** The requests under way: those still running at the timeout are named in the log. */
+  inFlight?: () => readonly InFlightRequest[];
   /** For tests; defaults to process.exit. */
   exit?: (code: number) => void;
 }
@@ -39,7 +49,16 @@ export function installShutdown(options: ShutdownOptions): ShutdownHandle {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const force = setTimeout(() => {
-        logger.warn({ timeoutMs }, 'shutdown timeout: closing the remaining connections');
+        const now = Date.now();
+        const cut = (options.inFlight?.() ?? []).map((r) => ({
+          method: r.method,
+          path: r.path,
+          ms: now - r.since,
+        }));
+        logger.warn(
+          { timeoutMs, count: cut.length, requests: cut },
+          'shutdown timeout: cutting the requests still running',
+        );
         server.closeAllConnections();
       }, timeoutMs);
       force.unref();

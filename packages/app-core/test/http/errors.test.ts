@@ -31,7 +31,37 @@ describe('toErrorResponse', () => {
       toErrorResponse(new FakeStorageError('TooLarge'), { debug: false }).body.error.code,
     ).toBe('payload_too_large');
     expect(toErrorResponse(new FakeStorageError('Unavailable'), { debug: false }).status).toBe(503);
-    expect(toErrorResponse(new FakeStorageError('Denied'), { debug: false }).status).toBe(500);
+    // Credentials the store rejects are the operator's problem: a generic 503, no detail.
+    const denied = toErrorResponse(
+      Object.assign(new FakeStorageError('Denied'), {
+        status: 403,
+        message: 'The AWS Access Key Id you provided does not exist in our records.',
+      }),
+      { debug: false },
+    );
+    expect(denied.status).toBe(503);
+    expect(denied.body.error).toEqual({
+      code: 'service_unavailable',
+      message: 'A backing service is unavailable',
+    });
+    expect(toErrorResponse(new FakeStorageError('Unknown'), { debug: false }).status).toBe(503);
+  });
+
+  it('maps a database that rejects the credentials to 503', () => {
+    for (const code of ['28P01', '28000', '3D000', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR']) {
+      const err = Object.assign(new Error('password authentication failed for user "app"'), {
+        code,
+      });
+      const response = toErrorResponse(err, { debug: false });
+      expect(response.status).toBe(503);
+      expect(response.body.error.message).not.toContain('password');
+    }
+  });
+
+  it("maps node-postgres's connect and query timeouts to 503", () => {
+    expect(toErrorResponse(new Error('Query read timeout'), { debug: false }).status).toBe(503);
+    expect(toErrorResponse(new Error('timeout expired'), { debug: false }).status).toBe(503);
+    expect(toErrorResponse(new Error('lease timeout expired'), { debug: false }).status).toBe(500);
   });
 
   it('maps database connection failures to 503', () => {

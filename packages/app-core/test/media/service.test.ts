@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { readDivioEnv } from '@divio-samples/divio-env';
-import { createStorage, type MediaStorage } from '@divio-samples/media-storage';
+import { createStorage, type MediaStorage, StorageError } from '@divio-samples/media-storage';
 import {
   createTempDatabase,
   requireMysql,
@@ -164,6 +164,28 @@ for (const [db, store] of cells) {
           limit: 1_000_000,
         }),
       ).rejects.toThrow();
+      expect(await keys(storage)).toEqual(before);
+    });
+
+    it('storage dying mid-upload fails with the storage error (a 503), not the broken pipe', async () => {
+      const before = await keys(storage);
+      const dying: MediaStorage = Object.create(storage, {
+        put: {
+          value: async (_key: string, body: Readable) => {
+            for await (const _chunk of body) break; // one chunk read, then the store dies
+            throw new StorageError('Unavailable', 'put: socket hang up', { backend: 's3' });
+          },
+        },
+      });
+      const broken = new MediaService({ knex, storage: dying });
+      const attempt = broken.upload({
+        stream: Readable.from([Buffer.alloc(1024), Buffer.alloc(1024), Buffer.alloc(1024)]),
+        filename: 'cut.bin',
+        contentType: undefined,
+        limit: 1_000_000,
+      });
+      await expect(attempt).rejects.toMatchObject({ name: 'StorageError', code: 'Unavailable' });
+      await broken.settle(1000);
       expect(await keys(storage)).toEqual(before);
     });
 

@@ -23,6 +23,30 @@ describe('loadConfig', () => {
     expect(config.logLevel).toBe('warn');
   });
 
+  it('reads the timeouts (defaults: database 5 s, headers 10 s, idle 30 s)', () => {
+    const defaults = loadConfig(base, quiet);
+    expect(defaults.databaseTimeoutMs).toBe(5_000);
+    expect(defaults.headersTimeoutMs).toBe(10_000);
+    expect(defaults.idleTimeoutMs).toBe(30_000);
+    const set = loadConfig(
+      { ...base, DATABASE_TIMEOUT_MS: '1500', HEADERS_TIMEOUT_MS: '2000', IDLE_TIMEOUT_MS: '3000' },
+      quiet,
+    );
+    expect([set.databaseTimeoutMs, set.headersTimeoutMs, set.idleTimeoutMs]).toEqual([
+      1500, 2000, 3000,
+    ]);
+  });
+
+  it('refuses a timeout that is not a positive whole number, naming the variable', () => {
+    for (const name of ['DATABASE_TIMEOUT_MS', 'HEADERS_TIMEOUT_MS', 'IDLE_TIMEOUT_MS']) {
+      for (const bad of ['0', '5s', '-1', '1.5']) {
+        expect(() => loadConfig({ ...base, [name]: bad }, quiet)).toThrow(
+          expect.objectContaining({ name: 'ConfigError', variables: [name] }),
+        );
+      }
+    }
+  });
+
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {

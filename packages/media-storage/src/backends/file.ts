@@ -312,5 +312,38 @@ export class FileStorage implements MediaStorage {
     }
   }
 
+  /**
+   * Removes temp files (`<root>/.tmp/*.part`) untouched for `olderThanMs`: what a process
+   * killed mid-upload left behind (a live upload writes to its temp file continuously, and
+   * an upload silent for longer than the server's idle timeout is cut anyway). Called once
+   * at startup; returns how many were removed.
+   */
+  async removeStaleTemps(olderThanMs: number = STALE_TEMP_MS): Promise<number> {
+    const tmpDir = join(this.#root, TMP_DIR);
+    let names: string[];
+    try {
+      names = await readdir(tmpDir);
+    } catch {
+      return 0; // no temp folder yet
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of names) {
+      if (!name.endsWith('.part')) continue;
+      const path = join(tmpDir, name);
+      try {
+        if ((await stat(path)).mtimeMs > cutoff) continue;
+        await rm(path, { force: true });
+        removed += 1;
+      } catch {
+        // Gone already (another process cleaned it, or its upload finished): fine.
+      }
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {}
 }
+
+/** Default age after which a temp file belongs to no live upload (10 minutes). */
+export const STALE_TEMP_MS = 10 * 60_000;
