@@ -91,20 +91,6 @@ const PATCHES: Readonly<Record<string, { from: string; to: string }[]>> = {
       to: '`<repository>/dist/static` (from `src/lib/app-core/http` and `dist/lib/app-core/http`',
     },
   ],
-  // Parameter properties are not erasable syntax: Node's type stripping (the compose
-  // development server runs src/ directly) rejects them. Plain fields say the same.
-  'src/lib/app-core/media/repository.ts': [
-    {
-      from: '  constructor(private readonly knex: Knex) {}',
-      to: '  private readonly knex: Knex;\n  constructor(knex: Knex) {\n    this.knex = knex;\n  }',
-    },
-  ],
-  'src/lib/app-core/media/service.ts': [
-    {
-      from: '  constructor(private readonly limit: number) {\n    super();\n',
-      to: '  private readonly limit: number;\n  constructor(limit: number) {\n    super();\n    this.limit = limit;\n',
-    },
-  ],
 };
 
 /** The environment variables the README documents, in the order it lists them. */
@@ -124,6 +110,9 @@ const ENV_VARS = [
   'LOG_LEVEL',
   'TRUST_PROXY',
   'SHUTDOWN_TIMEOUT_MS',
+  'DATABASE_TIMEOUT_MS',
+  'HEADERS_TIMEOUT_MS',
+  'IDLE_TIMEOUT_MS',
   'GIT_BRANCH',
   'GIT_COMMIT',
 ];

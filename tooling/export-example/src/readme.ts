@@ -20,6 +20,11 @@ const ENV_HELP: Readonly<Record<string, string>> = {
   TRUST_PROXY:
     "whether to believe the proxy's X-Forwarded-* headers (`True`/`False`; Divio's containers sit behind its proxy).",
   SHUTDOWN_TIMEOUT_MS: 'how long requests in flight may finish after SIGTERM.',
+  DATABASE_TIMEOUT_MS:
+    'the longest a database step (taking a connection, connecting, a query) may take before the request gets a 503 (default 5000).',
+  HEADERS_TIMEOUT_MS: "how long a client may take to send a request's headers (default 10000).",
+  IDLE_TIMEOUT_MS:
+    'how long a request body may stall before the request gets a 408 (default 30000); a slow upload that keeps moving is never cut.',
   GIT_BRANCH: 'shown in `/api/info` (Divio sets it).',
   GIT_COMMIT: 'shown in `/api/info` (Divio sets it).',
 };

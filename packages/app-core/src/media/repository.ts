@@ -52,10 +52,13 @@ export class MediaRepository {
    * 503): the drivers' own timers cover connecting, and node-postgres's each query, but
    * mysql2 has no per-connection query timeout.
    */
-  constructor(
-    private readonly knex: Knex,
-    private readonly timeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
-  ) {}
+  private readonly knex: Knex;
+  private readonly timeoutMs: number;
+
+  constructor(knex: Knex, timeoutMs = DEFAULT_QUERY_TIMEOUT_MS) {
+    this.knex = knex;
+    this.timeoutMs = timeoutMs;
+  }
 
   async insert(record: MediaRecord): Promise<void> {
     await this.knex<MediaRow>(TABLE)

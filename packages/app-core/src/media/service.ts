@@ -80,8 +80,10 @@ export function toMedia(record: MediaRecord): Media {
 /** Passes bytes through, counting them, and fails with 413 once more than `limit` went by. */
 export class ByteCounter extends Transform {
   bytes = 0;
-  constructor(private readonly limit: number) {
+  private readonly limit: number;
+  constructor(limit: number) {
     super();
+    this.limit = limit;
   }
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;

@@ -35,6 +35,10 @@ export function defineSecurityHeaderTests(ctx: ContractContext): void {
       const nonceOf = (res: HttpResponse) =>
         /'nonce-([^']+)'/.exec(res.header('content-security-policy') ?? '')?.[1];
       const [first, second] = [await ctx.http.get('/'), await ctx.http.get('/')];
+      for (const page of [first, second]) {
+        expect(page.status).toBe(200);
+        expectSecurityHeaders(page);
+      }
       const nonces = [nonceOf(first), nonceOf(second)];
       // Apps whose page has no script of its own carry no nonce: nothing to compare.
       if (nonces[0] !== undefined || nonces[1] !== undefined) {
