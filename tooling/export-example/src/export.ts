@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { readme } from './readme.ts';
+import { indefiniteArticle, readme } from './readme.ts';
 import { collectSources } from './sources.ts';
 import {
   type AppFacts,
@@ -249,7 +249,7 @@ export function planExport(root: string, app: string, options: PlanOptions = {})
     name: `${app}-on-divio`,
     version: '1.0.0',
     private: true,
-    description: `A ${spec.title} web app ready for Divio: media uploads to S3, Azure Blob or local files, PostgreSQL or MySQL, configured by the environment.`,
+    description: `${indefiniteArticle(spec.title)} ${spec.title} web app ready for Divio: media uploads to S3, Azure Blob or local files, PostgreSQL or MySQL, configured by the environment.`,
     license: appManifest.license ?? 'MIT',
     type: 'module',
     main: 'dist/server.js',

@@ -1,6 +1,11 @@
 // The README of an exported repository: written for the person who now owns it.
 import type { AppFacts } from './templates.ts';
 
+/** "An Express app", "A Koa app": the framework names here are all read as spelled. */
+export function indefiniteArticle(word: string): 'A' | 'An' {
+  return /^[aeiou]/i.test(word) ? 'An' : 'A';
+}
+
 const ENV_HELP: Readonly<Record<string, string>> = {
   DATABASE_URL:
     'the database (`postgres://...`, `mysql://...`; Divio sets it when a database service is added). Unset locally: an in-memory SQLite database.',
@@ -42,7 +47,7 @@ export function readme(facts: AppFacts, paths: string[]): string {
     .join('\n');
   return `# ${facts.title} on Divio
 
-A ${facts.title} web app that stores uploaded files (local disk, S3-compatible object storage or
+${indefiniteArticle(facts.title)} ${facts.title} web app that stores uploaded files (local disk, S3-compatible object storage or
 Azure Blob Storage) and their metadata (PostgreSQL, MySQL/MariaDB, or SQLite locally), configured
 entirely by environment variables, packaged as a container that runs on Divio as it is.
 
