@@ -18,7 +18,14 @@ import { DATABASE_ENGINES, WEB_SERVICE } from './conventions.js';
 import { exec as defaultExec, type ExecResult, tail } from './exec.js';
 import { renderFaultStack, renderNginxConfig, replicaNames } from './fault-stack.js';
 import type { AppBuild, HarnessContext } from './run-cell.js';
-import { projectName, readTestCounts, StepError, teardown, waitForReady } from './run-cell.js';
+import {
+  projectName,
+  readTestCounts,
+  runContract,
+  StepError,
+  teardown,
+  waitForReady,
+} from './run-cell.js';
 import { type Needle, scanImage } from './secrets.js';
 
 export const FAULT_SCENARIOS = ['secrets', 'read-only', 'replicas'] as const;
@@ -186,47 +193,17 @@ export async function runReadOnlyScenario(
     });
     const ready = (Date.now() - started) / 1000;
     // The contract suite as the matrix runs it, with the web container's log followed.
-    const webId = (
-      await project.run(['ps', '-q', WEB_SERVICE], { timeoutMs: MINUTE })
-    ).stdout.trim();
-    if (!webId) throw new StepError('contract', 'the web container is gone');
-    const webLog = join(ctx.workDir, `${app.name}.read-only.web.log`);
-    writeFileSync(webLog, '');
-    const exec = ctx.exec ?? defaultExec;
-    const stopFollowing = new AbortController();
-    const following = exec('docker', ['logs', '--follow', webId], {
-      stdoutFile: webLog,
-      signal: AbortSignal.any([ctx.signal, stopFollowing.signal]),
-    });
     const report = join(ctx.workDir, `${app.name}.read-only.contract.json`);
-    const [program, ...leading] = ctx.contractCommand;
-    if (!program) throw new StepError('contract', 'no contract command configured');
-    let contract: ExecResult;
-    try {
-      contract = await exec(
-        program,
-        [
-          ...leading,
-          'run',
-          '--base-url',
-          `http://127.0.0.1:${webPort}`,
-          '--framework',
-          app.framework,
-          '--database',
-          DATABASE_ENGINES.postgres.client,
-          '--storage',
-          'file',
-          '--json-report',
-          report,
-          '--log-file',
-          webLog,
-        ],
-        { logFile, timeoutMs: 20 * MINUTE, signal: ctx.signal, cwd: ctx.root },
-      );
-    } finally {
-      stopFollowing.abort();
-      await following;
-    }
+    const contract = await runContract(project, ctx, {
+      exec: ctx.exec ?? defaultExec,
+      webPort,
+      framework: app.framework,
+      database: DATABASE_ENGINES.postgres.client,
+      storage: 'file',
+      report,
+      webLog: join(ctx.workDir, `${app.name}.read-only.web.log`),
+      logFile,
+    });
     const counts = readTestCounts(report);
     result.detail = `read_only + tmpfs /tmp + volume /data; ready ${ready.toFixed(0)}s; contract ${
       counts

@@ -366,49 +366,17 @@ export async function runCell(
 
     ctx.onPhase?.(cell, 'testing');
     const report = join(ctx.workDir, `${cell.id}.contract.json`);
-    const [program, ...leading] = ctx.contractCommand;
-    if (!program) throw new StepError('contract', 'no contract command configured');
-    // The web container's stdout, followed into a file while the suite runs: the CLI
-    // re-reads the file whenever a log check needs it, so the contract's log checks run in
-    // every compose cell too.
-    const webLog = join(ctx.workDir, `${cell.id}.web.log`);
-    writeFileSync(webLog, '');
-    const webId = (
-      await project.run(['ps', '-q', WEB_SERVICE], { timeoutMs: MINUTE })
-    ).stdout.trim();
-    if (!webId) throw new StepError('contract', 'the web container is gone');
-    const stopFollowing = new AbortController();
-    const following = exec('docker', ['logs', '--follow', webId], {
-      stdoutFile: webLog,
-      signal: AbortSignal.any([ctx.signal, stopFollowing.signal]),
-    });
     const contractStart = Date.now();
-    let contract: ExecResult;
-    try {
-      contract = await exec(
-        program,
-        [
-          ...leading,
-          'run',
-          '--base-url',
-          `http://127.0.0.1:${webPort}`,
-          '--framework',
-          app.framework,
-          '--database',
-          DATABASE_ENGINES[cell.database].client,
-          '--storage',
-          cell.storage,
-          '--json-report',
-          report,
-          '--log-file',
-          webLog,
-        ],
-        { ...opts(20 * MINUTE), cwd: ctx.root },
-      );
-    } finally {
-      stopFollowing.abort();
-      await following;
-    }
+    const contract = await runContract(project, ctx, {
+      exec,
+      webPort,
+      framework: app.framework,
+      database: DATABASE_ENGINES[cell.database].client,
+      storage: cell.storage,
+      report,
+      webLog: join(ctx.workDir, `${cell.id}.web.log`),
+      logFile,
+    });
     result.contractSeconds = (Date.now() - contractStart) / 1000;
     const counts = readTestCounts(report);
     if (counts) result.tests = counts;
@@ -442,6 +410,62 @@ export async function runCell(
  * images. A failed `down` is retried once, then everything labelled with the project is
  * removed directly, so an interrupted step never leaves a container behind.
  */
+/**
+ * The contract CLI against a running `web` service. The web container's stdout is followed
+ * into `webLog` while the suite runs: the CLI re-reads that file whenever a log check needs
+ * it, so the contract's log checks run in every compose stack too.
+ */
+export async function runContract(
+  project: ComposeProject,
+  ctx: Pick<HarnessContext, 'contractCommand' | 'root' | 'signal'>,
+  target: {
+    exec: Exec;
+    webPort: number;
+    framework: string;
+    database: string;
+    storage: string;
+    report: string;
+    webLog: string;
+    logFile: string;
+  },
+): Promise<ExecResult> {
+  const [program, ...leading] = ctx.contractCommand;
+  if (!program) throw new StepError('contract', 'no contract command configured');
+  writeFileSync(target.webLog, '');
+  const webId = (await project.run(['ps', '-q', WEB_SERVICE], { timeoutMs: MINUTE })).stdout.trim();
+  if (!webId) throw new StepError('contract', 'the web container is gone');
+  const stopFollowing = new AbortController();
+  const following = target.exec('docker', ['logs', '--follow', webId], {
+    stdoutFile: target.webLog,
+    signal: AbortSignal.any([ctx.signal, stopFollowing.signal]),
+  });
+  try {
+    return await target.exec(
+      program,
+      [
+        ...leading,
+        'run',
+        '--base-url',
+        `http://127.0.0.1:${target.webPort}`,
+        '--framework',
+        target.framework,
+        '--database',
+        target.database,
+        '--storage',
+        target.storage,
+        '--json-report',
+        target.report,
+        '--log-file',
+        target.webLog,
+      ],
+      { logFile: target.logFile, timeoutMs: 20 * MINUTE, signal: ctx.signal, cwd: ctx.root },
+    );
+  } finally {
+    stopFollowing.abort();
+    await following;
+  }
+}
+
 export async function teardown(project: ComposeProject, logFile?: string): Promise<ExecResult> {
   const down = () =>
     project.run(['down', '-v', '--remove-orphans', '--timeout', '10'], {
