@@ -1,9 +1,9 @@
 // @divio-samples/media-storage: one streaming storage interface over S3, Azure Blob and
 // local files, built from the storage config divio-env reads from DEFAULT_STORAGE_DSN.
 import type { StorageConfig } from '@divio-samples/divio-env';
-import { type AzureBackendOptions, AzureStorage } from './backends/azure.js';
+import type { AzureBackendOptions } from './backends/azure.js';
 import { type FileBackendOptions, FileStorage } from './backends/file.js';
-import { type S3BackendOptions, S3Storage } from './backends/s3.js';
+import type { S3BackendOptions } from './backends/s3.js';
 import { StorageError } from './errors.js';
 import type { MediaStorage } from './types.js';
 
@@ -13,13 +13,25 @@ export interface StorageOptions {
   file?: FileBackendOptions;
 }
 
-/** The backend that `config.backend` names, ready to use (no I/O until the first call). */
-export function createStorage(config: StorageConfig, options: StorageOptions = {}): MediaStorage {
+/**
+ * The backend that `config.backend` names, ready to use (no I/O until the first call).
+ * Only that backend's SDK is loaded (a dynamic `import()`): the AWS and Azure SDKs are
+ * most of what a server evaluates at start, and an app on file storage needs neither
+ * (start-up time and idle memory; see docs/benchmarks.md).
+ */
+export async function createStorage(
+  config: StorageConfig,
+  options: StorageOptions = {},
+): Promise<MediaStorage> {
   switch (config.backend) {
-    case 's3':
+    case 's3': {
+      const { S3Storage } = await import('./backends/s3.js');
       return new S3Storage(config, options.s3);
-    case 'azure':
+    }
+    case 'azure': {
+      const { AzureStorage } = await import('./backends/azure.js');
       return new AzureStorage(config, options.azure);
+    }
     case 'file':
       return new FileStorage(config, options.file);
     default: {
@@ -29,12 +41,12 @@ export function createStorage(config: StorageConfig, options: StorageOptions = {
   }
 }
 
-export type { AzureBackendOptions } from './backends/azure.js';
-export { AzureStorage } from './backends/azure.js';
+// The S3 and Azure classes as types only: a value export would load their SDKs with this
+// module. `createStorage` is how to get one.
+export type { AzureBackendOptions, AzureStorage } from './backends/azure.js';
 export type { FileBackendOptions } from './backends/file.js';
 export { FileStorage } from './backends/file.js';
-export type { S3BackendOptions } from './backends/s3.js';
-export { S3Storage } from './backends/s3.js';
+export type { S3BackendOptions, S3Storage } from './backends/s3.js';
 export { isStorageError, StorageError, type StorageErrorOptions } from './errors.js';
 export {
   encodeKeyPath,

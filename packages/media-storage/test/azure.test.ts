@@ -32,7 +32,7 @@ function azureConfig(
 
 conformance('azure (Azurite)', async () => {
   const az = await startAzurite({ containers: ['media'] });
-  const storage = createStorage(azureConfig(az));
+  const storage = await createStorage(azureConfig(az));
   return {
     storage,
     async assertNoLeftovers() {
@@ -62,7 +62,7 @@ describe('azure backend specifics', () => {
   });
 
   it('gives SAS URLs made from the account key when signedUrls is on', async () => {
-    const storage = createStorage(azureConfig(az, { container: 'private', signedUrls: true }));
+    const storage = await createStorage(azureConfig(az, { container: 'private', signedUrls: true }));
     await storage.put('docs/a b.txt', Buffer.from('private body'), { contentType: 'text/plain' });
     const url = new URL(await storage.url('docs/a b.txt', { expiresIn: 300 }));
     expect(url.searchParams.get('sp')).toBe('r');
@@ -95,7 +95,7 @@ describe('azure backend specifics', () => {
       },
       key,
     ).toString();
-    const publicStorage = createStorage(
+    const publicStorage = await createStorage(
       azureConfig(az, {
         credential: { kind: 'sas', sasToken: new Secret(sas) },
         signedUrls: false,
@@ -110,7 +110,7 @@ describe('azure backend specifics', () => {
     const publicUrl = await publicStorage.url('sas/file.txt');
     expect(publicUrl).toBe(`${az.endpoint}/media/sas/file.txt`);
     expect(publicUrl).not.toContain('sig=');
-    const signedStorage = createStorage(
+    const signedStorage = await createStorage(
       azureConfig(az, {
         credential: { kind: 'sas', sasToken: new Secret(`?${sas}`) },
         signedUrls: true,
@@ -126,7 +126,7 @@ describe('azure backend specifics', () => {
       'base64',
     );
     // On a public container Azurite serves reads anonymously whatever the key: use the private one.
-    const storage = createStorage(
+    const storage = await createStorage(
       azureConfig(az, {
         container: 'private',
         credential: { kind: 'key', accountKey: new Secret(badKey) },
@@ -161,7 +161,7 @@ describe('azure backend specifics', () => {
       /sig=[^&]+/,
       `sig=${encodeURIComponent(Buffer.alloc(32, 7).toString('base64'))}`,
     );
-    const sasStorage = createStorage(
+    const sasStorage = await createStorage(
       azureConfig(az, { credential: { kind: 'sas', sasToken: new Secret(tampered) } }),
     );
     const error = (await sasStorage.head('y').catch((e: unknown) => e)) as StorageError;
@@ -188,7 +188,7 @@ describe('azure backend specifics', () => {
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/devstoreaccount1`;
     const sas =
       'sv=2024-08-04&ss=b&srt=sco&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=SECRETSIGNATUREvalue1234567890abcdefABCDEF%3D';
-    const storage = createStorage(
+    const storage = await createStorage(
       azureConfig(az, {
         endpoint,
         publicBaseUrl: `${endpoint}/media/`,
@@ -214,18 +214,18 @@ describe('azure backend specifics', () => {
     const container = az.serviceClient().getContainerClient('media');
     await container.getBlockBlobClient('odd/.hidden').upload('x', 1);
     await container.getBlockBlobClient('odd/fine.txt').upload('x', 1);
-    const storage = createStorage(azureConfig(az));
+    const storage = await createStorage(azureConfig(az));
     const listed = [];
     for await (const o of storage.list('odd/')) listed.push(o.key);
     expect(listed).toEqual(['odd/fine.txt']);
   });
 
   it('check() reports a missing container and an unreachable service as Unavailable', async () => {
-    const missing = createStorage(azureConfig(az, { container: 'nope' }));
+    const missing = await createStorage(azureConfig(az, { container: 'nope' }));
     await expect(missing.check()).rejects.toMatchObject({ code: 'Unavailable' });
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
-    const down = createStorage(azureConfig(az, { endpoint, publicBaseUrl: `${endpoint}/media/` }), {
+    const down = await createStorage(azureConfig(az, { endpoint, publicBaseUrl: `${endpoint}/media/` }), {
       azure: { maxTries: 1 },
     });
     const error = (await down.check().catch((e: unknown) => e)) as StorageError;

@@ -27,7 +27,7 @@ describe('DEFAULT_STORAGE_DSN -> createStorage', () => {
         endpoint: s3.endpoint,
         prefix: 'site/',
       });
-      const storage = createStorage(config);
+      const storage = await createStorage(config);
       await roundTrip(storage);
       const response = await fetch(await storage.url('dsn/hello world.txt'));
       expect(await response.text()).toBe('from the DSN');
@@ -46,7 +46,7 @@ describe('DEFAULT_STORAGE_DSN -> createStorage', () => {
         account: 'devstoreaccount1',
         container: 'media',
       });
-      const storage = createStorage(config);
+      const storage = await createStorage(config);
       await roundTrip(storage);
       const url = await storage.url('dsn/hello world.txt');
       expect(url).toContain('sig=');
@@ -68,7 +68,7 @@ describe('DEFAULT_STORAGE_DSN -> createStorage', () => {
         root: `${dir.path}/media`,
         publicBaseUrl: '/media/',
       });
-      const storage = createStorage(config);
+      const storage = await createStorage(config);
       await roundTrip(storage);
       expect(await storage.url('dsn/hello world.txt')).toBe('/media/dsn/hello%20world.txt');
     } finally {

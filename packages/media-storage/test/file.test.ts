@@ -47,11 +47,11 @@ conformance('file', async () => {
   const dir = await tempDir('media-file');
   const root = join(dir.path, 'media');
   // The URL base depends on the server's port, the server on the storage: late binding.
-  let storage: MediaStorage = createStorage(fileConfig(root));
+  let storage: MediaStorage = await createStorage(fileConfig(root));
   const { base, server } = await mediaServer({
     get: (key: string) => storage.get(key),
   } as MediaStorage);
-  storage = createStorage(fileConfig(root, base));
+  storage = await createStorage(fileConfig(root, base));
   return {
     storage,
     async assertNoLeftovers() {
@@ -76,7 +76,7 @@ describe('file backend specifics', () => {
 
   it('keeps temp files and sidecars out of list() and stores data under root/<key>', async () => {
     const root = join(dir.path, 'layout');
-    const storage = createStorage(fileConfig(root));
+    const storage = await createStorage(fileConfig(root));
     await storage.put('a/b.txt', Buffer.from('x'), { contentType: 'text/x-custom' });
     await mkdir(join(root, '.tmp'), { recursive: true });
     await writeFile(join(root, '.tmp', 'stray.part'), 'stray');
@@ -109,7 +109,7 @@ describe('file backend specifics', () => {
     const root = join(dir.path, 'nosidecar');
     await mkdir(join(root, 'x'), { recursive: true });
     await writeFile(join(root, 'x', 'copied.bin'), 'by hand');
-    const storage = createStorage(fileConfig(root));
+    const storage = await createStorage(fileConfig(root));
     expect(await storage.head('x/copied.bin')).toMatchObject({
       size: 7,
       contentType: 'application/octet-stream',
@@ -118,7 +118,7 @@ describe('file backend specifics', () => {
 
   it('maps key/directory collisions to InvalidKey and leaves nothing behind', async () => {
     const root = join(dir.path, 'collide');
-    const storage = createStorage(fileConfig(root));
+    const storage = await createStorage(fileConfig(root));
     await storage.put('a', Buffer.from('file'), { contentType: 'text/plain' });
     const error = await storage
       .put('a/b', Buffer.from('x'), { contentType: 'text/plain' })
@@ -135,17 +135,17 @@ describe('file backend specifics', () => {
   });
 
   it('builds public URLs from the base, each segment encoded', async () => {
-    const storage = createStorage(fileConfig(join(dir.path, 'urls')));
+    const storage = await createStorage(fileConfig(join(dir.path, 'urls')));
     expect(await storage.url('a b/ü?.png')).toBe('/media/a%20b/%C3%BC%3F.png');
   });
 
   it('check() creates the root, and fails as Unavailable (without the path) when it cannot', async () => {
     const root = join(dir.path, 'made-by-check');
-    await createStorage(fileConfig(root)).check();
+    await (await createStorage(fileConfig(root))).check();
     expect(await readdir(root)).toEqual(['.tmp']);
     const blocker = join(dir.path, 'a-file');
     await writeFile(blocker, 'not a directory');
-    const broken = createStorage(fileConfig(join(blocker, 'media')));
+    const broken = await createStorage(fileConfig(join(blocker, 'media')));
     const error = (await broken.check().catch((e: unknown) => e)) as StorageError;
     expect(error).toBeInstanceOf(StorageError);
     expect(error.code).toBe('Unavailable');

@@ -29,7 +29,7 @@ function s3Config(s3: S3rverHandle, overrides: Partial<S3StorageConfig> = {}): S
 // Under a key prefix inside the bucket, as Divio DSNs with a path give it.
 conformance('s3 (s3rver, prefix "site/")', async () => {
   const s3 = await startS3rver({ buckets: ['media'] });
-  const storage = createStorage(s3Config(s3, { prefix: 'site/' }));
+  const storage = await createStorage(s3Config(s3, { prefix: 'site/' }));
   return {
     storage,
     // s3rver lists in its own storage order; S3 itself lists in UTF-8 binary key order.
@@ -54,8 +54,8 @@ describe('s3 backend specifics', () => {
   });
 
   it('stores keys under the configured prefix and strips it in list()', async () => {
-    const prefixed = createStorage(s3Config(s3, { prefix: 'tenant/' }));
-    const plain = createStorage(s3Config(s3));
+    const prefixed = await createStorage(s3Config(s3, { prefix: 'tenant/' }));
+    const plain = await createStorage(s3Config(s3));
     await prefixed.put('x/y.txt', Buffer.from('y'), { contentType: 'text/plain' });
     expect((await plain.head('tenant/x/y.txt')).size).toBe(1);
     const listed = [];
@@ -65,7 +65,7 @@ describe('s3 backend specifics', () => {
   });
 
   it('gives pre-signed URLs when signedUrls is on, and they fetch', async () => {
-    const storage = createStorage(s3Config(s3, { signedUrls: true }));
+    const storage = await createStorage(s3Config(s3, { signedUrls: true }));
     await storage.put('signed/a b.txt', Buffer.from('signed body'), { contentType: 'text/plain' });
     const url = new URL(await storage.url('signed/a b.txt', { expiresIn: 120 }));
     expect(url.searchParams.get('X-Amz-Expires')).toBe('120');
@@ -90,7 +90,7 @@ describe('s3 backend specifics', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const secret = 'wrong/secret+VALUE/1234567890abcdef';
-    const storage = createStorage(
+    const storage = await createStorage(
       s3Config(s3, {
         endpoint,
         publicBaseUrl: `${endpoint}/media/`,
@@ -123,10 +123,10 @@ describe('s3 backend specifics', () => {
   });
 
   it('check() reports a missing bucket and an unreachable endpoint as Unavailable', async () => {
-    const missing = createStorage(s3Config(s3, { bucket: 'no-such-bucket' }));
+    const missing = await createStorage(s3Config(s3, { bucket: 'no-such-bucket' }));
     await expect(missing.check()).rejects.toMatchObject({ code: 'Unavailable' });
     const port = await freePort();
-    const down = createStorage(
+    const down = await createStorage(
       s3Config(s3, {
         endpoint: `http://127.0.0.1:${port}`,
         publicBaseUrl: `http://127.0.0.1:${port}/media/`,
@@ -140,7 +140,7 @@ describe('s3 backend specifics', () => {
   });
 
   it('sends ACL and content disposition with the upload', async () => {
-    const storage = createStorage(s3Config(s3));
+    const storage = await createStorage(s3Config(s3));
     await storage.put('acl/doc.pdf', Buffer.from('%PDF'), {
       contentType: 'application/pdf',
       contentDisposition: 'attachment',

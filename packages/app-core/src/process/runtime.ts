@@ -52,10 +52,11 @@ export interface RuntimeOptions {
 }
 
 /**
- * Reads the configuration (throwing ConfigError on any problem), then creates the logger,
- * the knex pool (lazy: nothing connects yet) and the storage client.
+ * Reads the configuration (rejecting with ConfigError on any problem), then creates the
+ * logger, the knex pool (lazy: nothing connects yet) and the storage client (loading only
+ * the configured backend's SDK).
  */
-export function createRuntime(env: EnvSource, options: RuntimeOptions): Runtime {
+export async function createRuntime(env: EnvSource, options: RuntimeOptions): Promise<Runtime> {
   const warnings: string[] = [];
   const config = loadConfig(env, { onWarning: (message: string) => warnings.push(message) });
   const logger = createLogger({
@@ -69,7 +70,13 @@ export function createRuntime(env: EnvSource, options: RuntimeOptions): Runtime 
     log: logger,
     timeoutMs: config.databaseTimeoutMs,
   });
-  const storage = createStorage(config.divio.storage);
+  let storage: MediaStorage;
+  try {
+    storage = await createStorage(config.divio.storage);
+  } catch (err) {
+    await knex.destroy();
+    throw err;
+  }
   const shutdownState: ShutdownState = { shuttingDown: false };
   const media = new MediaService({
     knex,

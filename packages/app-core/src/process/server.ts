@@ -101,7 +101,7 @@ export async function serve(
   env: EnvSource,
   options: ServeOptions,
 ): Promise<StartedServer> {
-  const runtime = createRuntime(env, {
+  const runtime = await createRuntime(env, {
     framework: options.framework,
     version: options.version,
     ...(options.logDestination ? { logDestination: options.logDestination } : {}),

@@ -106,7 +106,7 @@ for (const [db, store] of cells) {
         { onWarning: () => {} },
       );
       knex = createKnex(env.database);
-      storage = createStorage(env.storage);
+      storage = await createStorage(env.storage);
       expect(await pendingMigrations(knex)).toEqual(['001-create-media']);
       expect(await migrateLatest(knex)).toEqual(['001-create-media']);
       expect(await migrateLatest(knex)).toEqual([]);

@@ -7,7 +7,7 @@ const base = { STAGE: 'test', SECRET_KEY: 'a-test-secret-that-is-long-enough-012
 
 describe('createRuntime', () => {
   it('reports what /api/info shows and lists the storage origins for the CSP', async () => {
-    const runtime = createRuntime(
+    const runtime = await createRuntime(
       {
         ...base,
         DATABASE_URL: 'postgres://app:pw@db.internal:5432/app',
@@ -34,14 +34,14 @@ describe('createRuntime', () => {
     }
   });
 
-  it('throws ConfigError before creating anything', () => {
-    expect(() =>
+  it('rejects with ConfigError before creating anything', async () => {
+    await expect(
       createRuntime({ ...base, LOG_LEVEL: 'chatty' }, { framework: 'x', version: '0.0.0' }),
-    ).toThrow(ConfigError);
+    ).rejects.toThrow(ConfigError);
   });
 
   it('has no media origins for local files', async () => {
-    const runtime = createRuntime(
+    const runtime = await createRuntime(
       {
         ...base,
         DATABASE_URL: 'sqlite://:memory:',
