@@ -116,10 +116,40 @@ export function securityHeaders(
   mediaOrigins: readonly string[] = [],
   options: { scriptNonce?: string } = {},
 ): Record<string, string> {
+  const result: Record<string, string> = {
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'same-origin',
+    'Content-Security-Policy': contentSecurityPolicy(mediaOrigins, options.scriptNonce),
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  };
+  if (security.sslRedirect && isHttps(security, headers)) {
+    result['Strict-Transport-Security'] = HSTS;
+  }
+  return result;
+}
+
+// The policy without a nonce is the same for every response of a process (the origins come
+// from the configuration): built once per origins list, not per request.
+const cspByOrigins = new WeakMap<readonly string[], string>();
+
+function contentSecurityPolicy(mediaOrigins: readonly string[], scriptNonce?: string): string {
+  if (scriptNonce === undefined) {
+    let csp = cspByOrigins.get(mediaOrigins);
+    if (csp === undefined) {
+      csp = buildCsp(mediaOrigins);
+      cspByOrigins.set(mediaOrigins, csp);
+    }
+    return csp;
+  }
+  return buildCsp(mediaOrigins, scriptNonce);
+}
+
+function buildCsp(mediaOrigins: readonly string[], scriptNonce?: string): string {
   const media = ["'self'", 'data:', ...mediaOrigins].join(' ');
-  const csp = [
+  return [
     "default-src 'self'",
-    ...(options.scriptNonce ? [`script-src 'self' 'nonce-${options.scriptNonce}'`] : []),
+    ...(scriptNonce ? [`script-src 'self' 'nonce-${scriptNonce}'`] : []),
     `img-src ${media}`,
     `media-src ${media}`,
     "object-src 'none'",
@@ -127,17 +157,6 @@ export function securityHeaders(
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join('; ');
-  const result: Record<string, string> = {
-    'X-Content-Type-Options': 'nosniff',
-    'X-Frame-Options': 'DENY',
-    'Referrer-Policy': 'same-origin',
-    'Content-Security-Policy': csp,
-    'Cross-Origin-Opener-Policy': 'same-origin',
-  };
-  if (security.sslRedirect && isHttps(security, headers)) {
-    result['Strict-Transport-Security'] = HSTS;
-  }
-  return result;
 }
 
 /** The origin of an absolute http(s) URL, or undefined for a path such as `/media/`. */
