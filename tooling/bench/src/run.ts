@@ -17,7 +17,12 @@ import {
 import pg from 'pg';
 import { containerStartMs, dockerAvailable, measureImage } from './docker.js';
 import { type LoadOptions, LoadSamples, loadOnce, warmUp } from './load.js';
-import { ensureNextBareBuild, nextBareProject, nextBareSpec } from './next-bare.js';
+import {
+  ensureNextBareBuild,
+  NEXT_BARE_WARM_UP_REQUESTS,
+  nextBareProject,
+  nextBareSpec,
+} from './next-bare.js';
 import { type Server, type ServerSpec, startServer } from './process.js';
 import {
   APPS,
@@ -248,8 +253,10 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
         else {
           // A bare server that does not start costs the ratio, not the app's own figures.
           try {
-            bare = await startServer(bareSpec(BARE_FRAMEWORK[app]));
-            await warmUp(`${bare.url}/healthz`, plain);
+            const framework = BARE_FRAMEWORK[app];
+            bare = await startServer(bareSpec(framework));
+            const warmUpRequests = framework === 'next' ? NEXT_BARE_WARM_UP_REQUESTS : undefined;
+            await warmUp(`${bare.url}/healthz`, plain, warmUpRequests);
           } catch (err) {
             problems.push(`bare framework not measured: ${(err as Error).message}`);
             log(`${app}: bare framework not measured: ${(err as Error).message}`);
