@@ -46,8 +46,12 @@ export async function loadOnce(
 }
 
 /** A short burst first so that the JIT and the connection pool are warm before measuring. */
-export async function warmUp(url: string, headers: Record<string, string> = PROXY_HEADERS) {
-  await autocannon({ url, connections: 4, amount: 300, timeout: 10, headers });
+export async function warmUp(
+  url: string,
+  headers: Record<string, string> = PROXY_HEADERS,
+  amount = 300,
+) {
+  await autocannon({ url, connections: 4, amount, timeout: 10, headers });
 }
 
 /** Collects the samples of several runs into the report's shape. */

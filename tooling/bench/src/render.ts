@@ -160,7 +160,7 @@ export function renderMarkdown({ report, findings, chartPath }: PageInputs): str
   );
   out.push('');
   out.push(
-    "What the shared stack costs each app, measured side by side in one run: every app's built server (`node dist/server.js`, `NODE_ENV=production`, the contract's environment with `STAGE=test`, PostgreSQL on 127.0.0.1, file storage, the access log on) against the bare framework's hello world and a bare `node:http` + `pg` server running the same query. How to run it and what each figure means: [tooling/bench](../tooling/bench/README.md).",
+    "What the shared stack costs each app, measured side by side in one run: every app's built server (`node dist/server.js`, `NODE_ENV=production`, the contract's environment with `STAGE=test`, PostgreSQL on 127.0.0.1, file storage, the access log on) against the bare framework's hello world (for Next.js, one route handler in a production build run by `next start`) and a bare `node:http` + `pg` server running the same query. How to run it and what each figure means: [tooling/bench](../tooling/bench/README.md).",
   );
   out.push('');
   out.push(`- **Date**: ${report.date}`);

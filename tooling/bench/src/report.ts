@@ -25,7 +25,10 @@ export interface UploadResult {
 
 export interface AppResult {
   app: AppName;
-  /** The bare framework's hello world; absent where there is none (Next.js: see the page). */
+  /**
+   * The bare framework's hello world (servers/bare.mjs; for Next.js, servers/next-bare under
+   * `next start`); absent when it was not measured (its problem says why).
+   */
   bareFramework?: Load;
   healthz: Load;
   media: Load;

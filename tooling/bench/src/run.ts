@@ -17,7 +17,13 @@ import {
 import pg from 'pg';
 import { containerStartMs, dockerAvailable, measureImage } from './docker.js';
 import { type LoadOptions, LoadSamples, loadOnce, warmUp } from './load.js';
-import { type Server, startServer } from './process.js';
+import {
+  ensureNextBareBuild,
+  NEXT_BARE_WARM_UP_REQUESTS,
+  nextBareProject,
+  nextBareSpec,
+} from './next-bare.js';
+import { type Server, type ServerSpec, startServer } from './process.js';
 import {
   APPS,
   type AppName,
@@ -46,15 +52,29 @@ export interface RunOptions extends LoadOptions {
   log: (line: string) => void;
 }
 
-/** Which framework's bare hello world each app is compared with (none for Next.js). */
-const BARE_FRAMEWORK: Record<AppName, string | undefined> = {
+/**
+ * Which framework's bare hello world each app is compared with: servers/bare.mjs, or for
+ * Next.js the production build of servers/next-bare (see src/next-bare.ts).
+ */
+const BARE_FRAMEWORK: Record<AppName, string> = {
   express: 'express',
   koa: 'koa',
   fastify: 'fastify',
   hono: 'hono',
   nestjs: 'nestjs',
-  nextjs: undefined,
+  nextjs: 'next',
 };
+
+function bareSpec(framework: string): ServerSpec {
+  if (framework === 'next') return nextBareSpec(nextBareProject(PACKAGE_DIR));
+  return {
+    name: `bare ${framework}`,
+    args: [join(PACKAGE_DIR, 'servers', 'bare.mjs'), framework],
+    cwd: PACKAGE_DIR,
+    env: { NODE_ENV: 'production' },
+    readyPath: '/healthz',
+  };
+}
 
 /** The framework packages whose versions the page states, by app. */
 const FRAMEWORK_PACKAGES: Record<AppName, string[]> = {
@@ -144,6 +164,18 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
     if ((options.images || options.container) && !docker)
       log('no Docker engine answers: images and containers are not measured');
 
+    // Next.js's bare server needs a `next build`: made before anything is measured, so that
+    // it loads no measurement. Without it, Next.js is measured without its bare framework.
+    let nextBareProblem: string | undefined;
+    if (options.apps.includes('nextjs')) {
+      try {
+        await ensureNextBareBuild(nextBareProject(PACKAGE_DIR), log);
+      } catch (err) {
+        nextBareProblem = `bare framework not measured: ${(err as Error).message}`;
+        log(nextBareProblem);
+      }
+    }
+
     const servers = join(PACKAGE_DIR, 'servers');
     const bareNode = await startServer({
       name: 'bare node:http',
@@ -173,9 +205,18 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
 
     for (const app of options.apps) {
       const appDir = join(REPO_ROOT, 'apps', app);
-      for (const name of FRAMEWORK_PACKAGES[app]) versions[name] = installedVersion(appDir, name);
-      log(`${app}: start-up (${options.startRuns} starts)`);
       const problems: string[] = [];
+      for (const name of FRAMEWORK_PACKAGES[app]) {
+        versions[name] = installedVersion(appDir, name);
+        // The bare servers load the framework from this package: it must be the app's.
+        const bareVersion = installedVersion(PACKAGE_DIR, name);
+        if (bareVersion !== versions[name]) {
+          problems.push(
+            `the bare framework runs ${name} ${bareVersion}, the app ${versions[name]}: pin them alike`,
+          );
+        }
+      }
+      log(`${app}: start-up (${options.startRuns} starts)`);
       const result: AppResult = {
         app,
         healthz: new LoadSamples().toLoad(),
@@ -208,16 +249,18 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
         result.idleRssMB = summarise(idle);
         if (!server) throw new Error('no start-up run');
 
-        const framework = BARE_FRAMEWORK[app];
-        if (framework) {
-          bare = await startServer({
-            name: `bare ${framework}`,
-            args: [join(servers, 'bare.mjs'), framework],
-            cwd: PACKAGE_DIR,
-            env: { NODE_ENV: 'production' },
-            readyPath: '/healthz',
-          });
-          await warmUp(`${bare.url}/healthz`, plain);
+        if (app === 'nextjs' && nextBareProblem) problems.push(nextBareProblem);
+        else {
+          // A bare server that does not start costs the ratio, not the app's own figures.
+          try {
+            const framework = BARE_FRAMEWORK[app];
+            bare = await startServer(bareSpec(framework));
+            const warmUpRequests = framework === 'next' ? NEXT_BARE_WARM_UP_REQUESTS : undefined;
+            await warmUp(`${bare.url}/healthz`, plain, warmUpRequests);
+          } catch (err) {
+            problems.push(`bare framework not measured: ${(err as Error).message}`);
+            log(`${app}: bare framework not measured: ${(err as Error).message}`);
+          }
         }
         for (const path of ['/healthz', '/api/media', '/']) await warmUp(`${server.url}${path}`);
 

@@ -43,7 +43,7 @@ export function checkTargets(report: BenchReport, app: AppResult): TargetCheck[]
       value: healthz,
       unit: '×',
       verdict: atLeast(healthz, 0.75),
-      ...(app.bareFramework ? {} : { note: 'no bare framework server' }),
+      ...(app.bareFramework ? {} : { note: 'no bare framework figure in this run' }),
     },
     {
       id: 'media',

@@ -70,6 +70,19 @@ describe('checkTargets', () => {
     expect(checks.p99?.verdict).toBe('not measured');
     expect(checks.p99?.note).toContain('10 connections');
     expect(checks.healthz?.verdict).toBe('not measured');
+    expect(checks.healthz?.note).toBe('no bare framework figure in this run');
+  });
+
+  it('judges Next.js against its own bare framework like the others', () => {
+    const next = app({
+      app: 'nextjs',
+      bareFramework: load([8_000, 9_000, 10_000]),
+      healthz: load([11_000, 12_000, 13_000]),
+    });
+    const checks = Object.fromEntries(checkTargets(report([next]), next).map((c) => [c.id, c]));
+    expect(checks.healthz?.value).toBeCloseTo(12 / 9);
+    expect(checks.healthz?.verdict).toBe('met');
+    expect(checks.healthz?.note).toBeUndefined();
   });
 });
 
@@ -87,6 +100,12 @@ describe('renderMarkdown', () => {
     expect(page).toContain('koa 3.3.0');
     expect(page).toContain('2026-12-07T02:00:00.000Z');
     expect(page).toContain('`pnpm bench --runs 3`');
+  });
+
+  it("says what Next.js's bare framework is", () => {
+    expect(page).toContain(
+      'for Next.js, one route handler in a production build run by `next start`',
+    );
   });
 
   it('shows medians with their spread, the ratios and the verdicts', () => {
@@ -143,6 +162,16 @@ describe('renderChartSvg and the console table', () => {
     expect(svg).toContain('koa: /healthz ÷ bare framework 0.40×');
     expect(svg).toContain('>n/a<');
     expect(svg.match(/stroke-dasharray/g)).toHaveLength(6);
+  });
+
+  it("draws Next.js's /healthz bar when its bare framework was measured", () => {
+    const next = app({ app: 'nextjs', bareFramework: load([9_000]), healthz: load([12_000]) });
+    const svg = renderChartSvg(report([app(), next]));
+    expect(svg.match(/<rect [^>]*fill="#4e79a7"><title>/g)).toHaveLength(2);
+    expect(svg).toContain('nextjs: /healthz ÷ bare framework 1.33×');
+    const table = renderConsoleTable(report([next]));
+    expect(table).toContain('9000');
+    expect(table).toContain('12.0k (1.33×)');
   });
 
   it('prints the table and the missed targets', () => {
