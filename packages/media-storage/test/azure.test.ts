@@ -62,7 +62,9 @@ describe('azure backend specifics', () => {
   });
 
   it('gives SAS URLs made from the account key when signedUrls is on', async () => {
-    const storage = await createStorage(azureConfig(az, { container: 'private', signedUrls: true }));
+    const storage = await createStorage(
+      azureConfig(az, { container: 'private', signedUrls: true }),
+    );
     await storage.put('docs/a b.txt', Buffer.from('private body'), { contentType: 'text/plain' });
     const url = new URL(await storage.url('docs/a b.txt', { expiresIn: 300 }));
     expect(url.searchParams.get('sp')).toBe('r');
@@ -225,9 +227,12 @@ describe('azure backend specifics', () => {
     await expect(missing.check()).rejects.toMatchObject({ code: 'Unavailable' });
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
-    const down = await createStorage(azureConfig(az, { endpoint, publicBaseUrl: `${endpoint}/media/` }), {
-      azure: { maxTries: 1 },
-    });
+    const down = await createStorage(
+      azureConfig(az, { endpoint, publicBaseUrl: `${endpoint}/media/` }),
+      {
+        azure: { maxTries: 1 },
+      },
+    );
     const error = (await down.check().catch((e: unknown) => e)) as StorageError;
     expect(error).toBeInstanceOf(StorageError);
     expect(error.code).toBe('Unavailable');
