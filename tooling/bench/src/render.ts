@@ -66,6 +66,11 @@ function loadCell(load: Load | undefined): string {
   return `${formatSummary(load.rps)}${failures > 0 ? ` ⚠ ${failures} failed` : ''}`;
 }
 
+/** ` (bare 120 ms)`: the bare framework's own figure, when it was measured. */
+function bareFloor(value: number | undefined, unit: string): string {
+  return value === undefined || Number.isNaN(value) ? '' : ` (bare ${formatNumber(value)}${unit})`;
+}
+
 function appRow(report: BenchReport, app: AppResult): string[] {
   const healthz = ratio(app.healthz.rps, app.bareFramework?.rps);
   const media = ratio(app.media.rps, report.baseline.media.rps);
@@ -77,8 +82,8 @@ function appRow(report: BenchReport, app: AppResult): string[] {
     `${loadCell(app.media)} (${formatRatio(media)})`,
     formatSummary(app.media.p99Ms, ' ms'),
     `${loadCell(app.page)} (${formatRatio(page)})`,
-    formatSummary(app.startMs, ' ms'),
-    formatSummary(app.idleRssMB, ' MB'),
+    `${formatSummary(app.startMs, ' ms')}${bareFloor(app.bareStartMs, ' ms')}`,
+    `${formatSummary(app.idleRssMB, ' MB')}${bareFloor(app.bareIdleRssMB, ' MB')}`,
     formatSummary(app.peakRssMB, ' MB'),
   ];
 }

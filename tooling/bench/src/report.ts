@@ -39,6 +39,12 @@ export interface AppResult {
   containerStartMs?: Summary | undefined;
   /** RSS a second after the start, and the high-water mark after all the load, in MB. */
   idleRssMB: Summary | undefined;
+  /**
+   * The bare framework's own start → first 200 (ms) and RSS a second later (MB), measured
+   * once the same way: the floor under the app's start time and idle memory.
+   */
+  bareStartMs?: number;
+  bareIdleRssMB?: number;
   peakRssMB: Summary | undefined;
   uploads: UploadResult[];
   image?: ImageResult;

@@ -255,6 +255,9 @@ export async function runBench(options: RunOptions): Promise<BenchReport> {
           try {
             const framework = BARE_FRAMEWORK[app];
             bare = await startServer(bareSpec(framework));
+            result.bareStartMs = bare.readyMs;
+            await new Promise((r) => setTimeout(r, 1000));
+            result.bareIdleRssMB = bare.rssMB();
             const warmUpRequests = framework === 'next' ? NEXT_BARE_WARM_UP_REQUESTS : undefined;
             await warmUp(`${bare.url}/healthz`, plain, warmUpRequests);
           } catch (err) {

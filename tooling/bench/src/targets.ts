@@ -30,6 +30,15 @@ function atLeast(value: number | undefined, limit: number): Verdict {
 /** The p99 target is stated at 50 connections; at any other count it is not judged. */
 export const P99_CONNECTIONS = 50;
 
+/**
+ * A note when the bare framework alone is already over a limit: then no work in the app can
+ * meet it, and the page says so next to the verdict.
+ */
+function bareNote(bare: number | undefined, limit: number, unit: string): { note?: string } {
+  if (bare === undefined || Number.isNaN(bare) || bare <= limit) return {};
+  return { note: `the bare framework alone: ${Math.round(bare)} ${unit}` };
+}
+
 export function checkTargets(report: BenchReport, app: AppResult): TargetCheck[] {
   const healthz = ratio(app.healthz.rps, app.bareFramework?.rps);
   const media = ratio(app.media.rps, report.baseline.media.rps);
@@ -65,6 +74,7 @@ export function checkTargets(report: BenchReport, app: AppResult): TargetCheck[]
       value: app.startMs?.median,
       unit: 'ms',
       verdict: atMost(app.startMs?.median, 300),
+      ...bareNote(app.bareStartMs, 300, 'ms'),
     },
     {
       id: 'idle-rss',
@@ -72,6 +82,7 @@ export function checkTargets(report: BenchReport, app: AppResult): TargetCheck[]
       value: app.idleRssMB?.median,
       unit: 'MB',
       verdict: atMost(app.idleRssMB?.median, 70),
+      ...bareNote(app.bareIdleRssMB, 70, 'MB'),
     },
     {
       id: 'p99',

@@ -62,6 +62,27 @@ describe('checkTargets', () => {
     expect(checks.p99?.verdict).toBe('not met');
   });
 
+  it('notes when the bare framework alone is over the start or memory limit', () => {
+    const over = app({ bareStartMs: 320, bareIdleRssMB: 68.6 });
+    const checks = Object.fromEntries(checkTargets(report([over]), over).map((c) => [c.id, c]));
+    expect(checks.start?.note).toBe('the bare framework alone: 320 ms');
+    expect(checks['idle-rss']?.note).toBeUndefined(); // 68.6 MB is under 70 MB
+    const heavier = app({ bareIdleRssMB: 75.2 });
+    const [idle] = checkTargets(report([heavier]), heavier).filter((c) => c.id === 'idle-rss');
+    expect(idle?.note).toBe('the bare framework alone: 75 MB');
+    expect(idle?.verdict).toBe('not met');
+  });
+
+  it('shows the bare framework figures next to the start time and idle RSS', () => {
+    const page = renderMarkdown({
+      report: report([app({ bareStartMs: 120, bareIdleRssMB: 68.6 })]),
+      findings: '',
+      chartPath: 'chart.svg',
+    });
+    expect(page).toContain('(bare 120 ms)');
+    expect(page).toContain('(bare 68.6 MB)');
+  });
+
   it('does not judge p99 at another connection count, nor a ratio without its reference', () => {
     const { bareFramework: _, ...withoutBare } = app();
     const checks = Object.fromEntries(
