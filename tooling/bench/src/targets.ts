@@ -39,6 +39,12 @@ function bareNote(bare: number | undefined, limit: number, unit: string): { note
   return { note: `the bare framework alone: ${Math.round(bare)} ${unit}` };
 }
 
+/** A note when the bare driver baseline's own p99 is already over the limit on this machine. */
+function baselineP99Note(baseline: number | undefined, limit: number): { note?: string } {
+  if (baseline === undefined || Number.isNaN(baseline) || baseline <= limit) return {};
+  return { note: `the node:http + pg baseline itself: ${Math.round(baseline)} ms` };
+}
+
 export function checkTargets(report: BenchReport, app: AppResult): TargetCheck[] {
   const healthz = ratio(app.healthz.rps, app.bareFramework?.rps);
   const media = ratio(app.media.rps, report.baseline.media.rps);
@@ -91,7 +97,7 @@ export function checkTargets(report: BenchReport, app: AppResult): TargetCheck[]
       unit: 'ms',
       verdict: p99Comparable ? atMost(p99, 20) : 'not measured',
       ...(p99Comparable
-        ? {}
+        ? baselineP99Note(report.baseline.media.p99Ms?.median, 20)
         : { note: `ran at ${report.settings.connections} connections, not ${P99_CONNECTIONS}` }),
     },
   ];

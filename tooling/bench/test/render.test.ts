@@ -73,6 +73,15 @@ describe('checkTargets', () => {
     expect(idle?.verdict).toBe('not met');
   });
 
+  it("notes when the baseline's own p99 is over the limit", () => {
+    const slow = report();
+    slow.baseline.media = load([6_300], [61, 68, 75]);
+    const [p99] = checkTargets(slow, app()).filter((c) => c.id === 'p99');
+    expect(p99?.note).toBe('the node:http + pg baseline itself: 68 ms');
+    const [fast] = checkTargets(report(), app()).filter((c) => c.id === 'p99');
+    expect(fast?.note).toBeUndefined();
+  });
+
   it('shows the bare framework figures next to the start time and idle RSS', () => {
     const page = renderMarkdown({
       report: report([app({ bareStartMs: 120, bareIdleRssMB: 68.6 })]),
