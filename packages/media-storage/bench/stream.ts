@@ -92,7 +92,7 @@ async function run(backend: string): Promise<Row> {
       try {
         return await measure(
           'file',
-          createStorage({
+          await createStorage({
             backend: 'file',
             root: dir.path,
             publicBaseUrl: '/media/',
@@ -105,7 +105,7 @@ async function run(backend: string): Promise<Row> {
     }
     case 's3': {
       const s3 = await startS3rver({ buckets: ['media'] });
-      const storage = createStorage({
+      const storage = await createStorage({
         backend: 's3',
         bucket: 'media',
         region: s3.region,
@@ -126,7 +126,7 @@ async function run(backend: string): Promise<Row> {
     }
     case 'azure': {
       const az = await startAzurite({ containers: ['media'] });
-      const storage = createStorage({
+      const storage = await createStorage({
         backend: 'azure',
         account: az.account,
         container: 'media',
