@@ -401,6 +401,7 @@ async function runCommand(root: string, options: RunCommandOptions): Promise<num
       images: options.images,
       startedAt,
       finishedAt: new Date(),
+      settings: { jobs: options.jobs },
     });
     console.log(`\n${renderTable(summary)}`);
     const markdown = renderMarkdown(summary);

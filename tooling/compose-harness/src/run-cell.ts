@@ -20,7 +20,7 @@ import {
   WEB_PORT_VARIABLE,
   WEB_SERVICE,
 } from './conventions.js';
-import { inspectImage, removeProjectByLabel } from './docker.js';
+import { inspectImage, projectContainerStates, readiness, removeProjectByLabel } from './docker.js';
 import { commandError, exec as defaultExec, type Exec, type ExecResult, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
 import {
@@ -48,6 +48,34 @@ export interface TestCounts {
   skipped: number;
 }
 
+/**
+ * Seconds each step of a cell took (absent: the step did not run). `up`: `compose up -d` of
+ * the cell's services (database, emulator, helpers); `healthy`: until every one of them is
+ * healthy (or a one-off has exited 0); `migrate`: the release command; `ready`: `up -d web`
+ * until the readiness endpoint answers 200; `contract`: the contract suite; `down`: the
+ * teardown; `total`: the cell from its first step to the end of its teardown (the build
+ * excluded; logs of a failed cell included).
+ */
+export interface CellPhases {
+  up?: number;
+  healthy?: number;
+  migrate?: number;
+  ready?: number;
+  contract?: number;
+  down?: number;
+  total?: number;
+}
+
+export const PHASE_KEYS: ReadonlyArray<keyof CellPhases> = [
+  'up',
+  'healthy',
+  'migrate',
+  'ready',
+  'contract',
+  'down',
+  'total',
+];
+
 export interface CellResult {
   id: string;
   app: string;
@@ -63,6 +91,8 @@ export interface CellResult {
   readySeconds?: number;
   migrateSeconds?: number;
   contractSeconds?: number;
+  /** Seconds per step (see CellPhases). */
+  phases?: CellPhases;
   imageBytes?: number;
   tests?: TestCounts;
   /** The containers' last log lines, collected when the cell failed. */
@@ -250,6 +280,33 @@ export async function waitForReady(
   );
 }
 
+/**
+ * Waits until every container of a compose project is ready (healthy, or running without a
+ * healthcheck, or a one-off that exited 0); fails at once when one exited non-zero or is
+ * unhealthy, or after the timeout.
+ */
+export async function waitHealthy(
+  project: string,
+  options: { exec: Exec; timeoutMs: number; signal?: AbortSignal; intervalMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = 'no container yet';
+  while (Date.now() < deadline) {
+    if (options.signal?.aborted)
+      throw new StepError('interrupted', 'waiting for the services: interrupted');
+    const states = await projectContainerStates(project, options.exec);
+    const verdict = readiness(states);
+    if (verdict.verdict === 'ready') return;
+    if (verdict.verdict === 'failed') throw new StepError('start', verdict.reason);
+    last = states.map((s) => `${s.name} ${s.status}${s.health ? `/${s.health}` : ''}`).join(', ');
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+  }
+  throw new StepError(
+    'start',
+    `the services were not healthy within ${options.timeoutMs / 1000}s (${last})`,
+  );
+}
+
 /** Reads pass/fail counts from the contract CLI's JSON report (vitest's JSON reporter shape). */
 export function readTestCounts(file: string): TestCounts | undefined {
   try {
@@ -312,9 +369,18 @@ export async function runCell(
   ctx.active?.add(project);
   const opts = (timeoutMs: number) => ({ logFile, timeoutMs, signal: ctx.signal });
   let startedAt = 0;
+  const phases: CellPhases = {};
+  result.phases = phases;
+  let mark = 0;
+  const lap = (key: keyof CellPhases) => {
+    const now = Date.now();
+    phases[key] = (now - mark) / 1000;
+    mark = now;
+  };
   try {
     ctx.onPhase?.(cell, 'starting');
     startedAt = Date.now();
+    mark = startedAt;
     // Everything but web that the cell's profiles enable: the database, the emulator and
     // any one-off helper the compose file defines for it (e.g. creating the container).
     const profiles = emulator ? [emulator.profile] : [];
@@ -330,6 +396,11 @@ export async function runCell(
       'starting the database and storage',
       await project.run(['up', '-d', '--no-build', ...dependencies], opts(10 * MINUTE)),
     );
+    lap('up');
+    // The release command's `depends_on` would wait for them too; waiting here first tells
+    // the services' start-up apart from the migrations in the timings.
+    await waitHealthy(project.spec.name, { exec, timeoutMs: 5 * MINUTE, signal: ctx.signal });
+    lap('healthy');
 
     ctx.onPhase?.(cell, 'migrating');
     const migrateStart = Date.now();
@@ -340,6 +411,7 @@ export async function runCell(
       await project.run(['run', '--rm', '-T', WEB_SERVICE, ...app.release], opts(30 * MINUTE)),
     );
     result.migrateSeconds = (Date.now() - migrateStart) / 1000;
+    lap('migrate');
 
     ctx.onPhase?.(cell, 'waiting');
     check(
@@ -362,6 +434,7 @@ export async function runCell(
       },
     });
     result.readySeconds = (Date.now() - startedAt) / 1000;
+    lap('ready');
     appendFileSync(logFile, `\n# ready: ${readyUrl} after ${result.readySeconds.toFixed(1)}s\n`);
 
     ctx.onPhase?.(cell, 'testing');
@@ -378,6 +451,7 @@ export async function runCell(
       logFile,
     });
     result.contractSeconds = (Date.now() - contractStart) / 1000;
+    lap('contract');
     const counts = readTestCounts(report);
     if (counts) result.tests = counts;
     check('contract', 'contract suite', contract);
@@ -399,8 +473,13 @@ export async function runCell(
       result.logs = tail(`${logs.stdout}${logs.stderr}`, 400);
       appendFileSync(logFile, `\n# container logs\n${result.logs}\n`);
     }
+    const downStart = Date.now();
     await teardown(project, logFile);
     ctx.active?.delete(project);
+    if (startedAt > 0) {
+      phases.down = (Date.now() - downStart) / 1000;
+      phases.total = (Date.now() - startedAt) / 1000;
+    }
   }
   return result;
 }

@@ -90,7 +90,7 @@ exit 0`,
     `echo "docker $*" >> ${calls}
 case "$1 $2" in
   "image inspect") echo '{"Id":"sha256:abc","Size":123456789,"Config":{"Cmd":["node","dist/server.js"],"User":"node"}}';;
-  "inspect --format") echo true;;
+  "inspect --format") case "$3" in *Health*) echo "/c1 running 0 healthy";; *) echo true;; esac;;
   "logs --follow") echo '{"msg":"a request line from web"}'; echo 'a warning on stderr' >&2;;
   "ps -aq") echo c1;;
   "volume ls") echo v1;;
@@ -181,6 +181,15 @@ describe('runCell', () => {
       tests: { passed: 40, failed: 0, skipped: 0 },
     });
     expect(result.readySeconds).toBeGreaterThan(0);
+    expect(Object.keys(result.phases ?? {})).toEqual([
+      'up',
+      'healthy',
+      'migrate',
+      'ready',
+      'contract',
+      'down',
+      'total',
+    ]);
     expect(result.logs).toBeUndefined();
     expect(composeCalls()).toEqual([
       'compose --profile s3 up -d --no-build database_default s3',
