@@ -11,6 +11,7 @@
 // signal handler aborts the running step, so this `finally` also covers Ctrl-C).
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ComposeCli } from './compose.js';
 import { ComposeProject } from './compose.js';
 import {
@@ -27,10 +28,22 @@ import {
   type ComposeConfig,
   cellProjectEnv,
   checkComposeConfig,
+  type OverrideOptions,
   parseComposeConfig,
   renderOverride,
 } from './override.js';
 import type { Cell } from './plan.js';
+import {
+  cellBucketName,
+  cellDatabaseName,
+  databaseExecArgs,
+  databaseStatements,
+  SHARED_DATABASE_HOSTS,
+  SHARED_EMULATOR_HOSTS,
+  type SharedNeeds,
+  type SharedStack,
+  sharedProject,
+} from './shared-services.js';
 
 export type Phase =
   | 'queued'
@@ -129,6 +142,11 @@ export interface HarnessContext {
   onPhase?: (cell: Cell, phase: Phase) => void;
   /** Teardown bookkeeping: the runner tears these down if the process is killed. */
   active?: Set<ComposeProject>;
+  /**
+   * The run's shared database servers and emulators (`--services shared`); without it every
+   * cell starts its app's own `database_default` and emulator (`--services per-cell`).
+   */
+  shared?: SharedServices;
 }
 
 const MINUTE = 60_000;
@@ -324,6 +342,171 @@ export function readTestCounts(file: string): TestCounts | undefined {
   }
 }
 
+/** Azurite has no way to create a container by configuration: the compose files' one-off does it. */
+const CREATE_CONTAINERS_SCRIPT = fileURLToPath(
+  new URL('../images/azurite/create-containers.mjs', import.meta.url),
+);
+
+/**
+ * The run's shared services (see shared-services.ts): started once, by the first cell that
+ * needs them, from that cell's app's service definitions; every cell then gets its own
+ * database and bucket or container in them, removed again after the cell.
+ */
+export class SharedServices {
+  private started: Promise<SharedStack> | undefined;
+  private project: ComposeProject | undefined;
+  readonly logFile: string;
+
+  constructor(
+    private readonly ctx: HarnessContext,
+    readonly needs: SharedNeeds,
+  ) {
+    this.logFile = join(ctx.workDir, 'shared-services.log');
+  }
+
+  /** Starts the services on first use (later calls wait for the same start). */
+  ensure(config: ComposeConfig): Promise<SharedStack> {
+    this.started ??= this.start(config);
+    return this.started;
+  }
+
+  private async start(config: ComposeConfig): Promise<SharedStack> {
+    const { ctx } = this;
+    const exec = ctx.exec ?? defaultExec;
+    mkdirSync(ctx.workDir, { recursive: true });
+    const name = projectName(ctx.runId, 'shared');
+    const network = `${name}-net`;
+    const emulatorPorts: SharedStack['emulatorPorts'] = {};
+    for (const storage of this.needs.emulators) emulatorPorts[storage] = await ctx.freePort();
+    const project = sharedProject({
+      config,
+      needs: this.needs,
+      mariadbImage: ctx.mariadbImage,
+      network,
+      emulatorPorts,
+      cli: ctx.cli,
+      name,
+      workDir: ctx.workDir,
+      env: ctx.imageVars,
+      exec,
+    });
+    this.project = project;
+    ctx.active?.add(project);
+    const started = Date.now();
+    check(
+      'start',
+      'starting the shared services',
+      await project.run(['up', '-d', '--no-build'], {
+        logFile: this.logFile,
+        timeoutMs: 10 * MINUTE,
+        signal: ctx.signal,
+      }),
+    );
+    await waitHealthy(name, { exec, timeoutMs: 5 * MINUTE, signal: ctx.signal });
+    const databases: SharedStack['databases'] = {};
+    for (const database of this.needs.databases) {
+      const ps = await project.run(['ps', '-q', SHARED_DATABASE_HOSTS[database]], {
+        timeoutMs: MINUTE,
+      });
+      const id = ps.stdout.trim().split('\n')[0];
+      if (!id) throw new StepError('start', `the shared ${database} server has no container`);
+      databases[database] = id;
+    }
+    const startSeconds = (Date.now() - started) / 1000;
+    appendFileSync(this.logFile, `\n# shared services healthy after ${startSeconds.toFixed(1)}s\n`);
+    return { project, network, databases, emulatorPorts, config, startSeconds };
+  }
+
+  /** Creates the cell's own database and bucket or container; returns their names. */
+  async provision(
+    cell: Pick<Cell, 'id' | 'database' | 'storage'>,
+    stack: SharedStack,
+    logFile: string,
+  ): Promise<{ database: string; bucket: string | undefined }> {
+    const exec = this.ctx.exec ?? defaultExec;
+    const database = cellDatabaseName(cell.id);
+    const container = stack.databases[cell.database];
+    if (!container) throw new StepError('start', `no shared ${cell.database} server`);
+    const { create, drop } = databaseStatements(cell.database, database);
+    // A database left by an earlier attempt of the same cell is dropped first.
+    for (const sql of [drop, create]) {
+      check(
+        'start',
+        `creating the cell's database (${sql})`,
+        await exec('docker', databaseExecArgs(cell.database, container, sql, stack.config), {
+          logFile,
+          timeoutMs: MINUTE,
+          signal: this.ctx.signal,
+        }),
+      );
+    }
+    if (cell.storage === 'file') return { database, bucket: undefined };
+    const bucket = cellBucketName(cell.id);
+    const port = stack.emulatorPorts[cell.storage];
+    if (port === undefined) throw new StepError('start', `no shared ${cell.storage} emulator`);
+    if (cell.storage === 's3') {
+      // s3rver takes unsigned requests: CreateBucket is a PUT on the bucket's path.
+      const url = `http://127.0.0.1:${port}/${bucket}`;
+      appendFileSync(logFile, `\n$ PUT ${url}\n`);
+      let status = 0;
+      try {
+        const response = await fetch(url, {
+          method: 'PUT',
+          signal: AbortSignal.any([this.ctx.signal, AbortSignal.timeout(30_000)]),
+        });
+        status = response.status;
+        appendFileSync(logFile, `HTTP ${status} ${(await response.text()).slice(0, 300)}\n`);
+      } catch (error) {
+        throw new StepError('start', `creating the bucket ${bucket}: ${(error as Error).message}`);
+      }
+      if (status !== 200)
+        throw new StepError('start', `creating the bucket ${bucket}: HTTP ${status}`);
+    } else {
+      check(
+        'start',
+        `creating the blob container ${bucket}`,
+        await exec(process.execPath, [CREATE_CONTAINERS_SCRIPT], {
+          logFile,
+          timeoutMs: MINUTE,
+          signal: this.ctx.signal,
+          env: {
+            ...process.env,
+            AZURITE_URL: `http://127.0.0.1:${port}/devstoreaccount1`,
+            AZURITE_CONTAINERS: bucket,
+            AZURITE_WAIT_SECONDS: '10',
+          },
+        }),
+      );
+    }
+    return { database, bucket };
+  }
+
+  /**
+   * Drops the cell's database (its bucket or container goes with the emulator at the end of
+   * the run: nothing else uses its name). Failures are logged, not fatal.
+   */
+  async release(cell: Pick<Cell, 'id' | 'database'>, logFile: string): Promise<void> {
+    const stack = await this.started?.catch(() => undefined);
+    const container = stack?.databases[cell.database];
+    if (!stack || !container) return;
+    const { drop } = databaseStatements(cell.database, cellDatabaseName(cell.id));
+    await (this.ctx.exec ?? defaultExec)(
+      'docker',
+      databaseExecArgs(cell.database, container, drop, stack.config),
+      { logFile, timeoutMs: MINUTE },
+    );
+  }
+
+  /** `down -v` of the shared services (also when they failed to start). */
+  async stop(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    if (!this.project) return;
+    await teardown(this.project, this.logFile);
+    this.ctx.active?.delete(this.project);
+    this.project = undefined;
+  }
+}
+
 export async function runCell(
   cell: Cell,
   build: AppBuild,
@@ -345,25 +528,36 @@ export async function runCell(
     logFile,
   };
   const emulator = cell.storage === 'file' ? undefined : EMULATORS[cell.storage];
+  const { shared } = ctx;
+  // With shared services, web alone runs in the cell's project: `--no-deps` keeps the app's
+  // own database and emulator (and their one-off helpers) from starting.
+  const noDeps = shared ? ['--no-deps'] : [];
   const webPort = await ctx.freePort();
-  const emulatorPort = emulator ? await ctx.freePort() : undefined;
-  const override = renderOverride({
-    cell,
-    config: build.config,
-    image: build.image,
-    command: build.cmd,
-    ...(emulatorPort === undefined ? {} : { emulatorPort }),
-    contractEnv: ctx.contractEnv,
-    mariadbImage: ctx.mariadbImage,
-  });
+  const emulatorPort = emulator && !shared ? await ctx.freePort() : undefined;
   const overrideFile = join(ctx.workDir, `${cell.id}.override.yml`);
-  writeFileSync(overrideFile, `${JSON.stringify(override, null, 2)}\n`);
+  const writeOverride = (sharedOptions?: OverrideOptions['shared']) => {
+    const override = renderOverride({
+      cell,
+      config: build.config,
+      image: build.image,
+      command: build.cmd,
+      ...(emulatorPort === undefined ? {} : { emulatorPort }),
+      contractEnv: ctx.contractEnv,
+      mariadbImage: ctx.mariadbImage,
+      ...(sharedOptions ? { shared: sharedOptions } : {}),
+    });
+    writeFileSync(overrideFile, `${JSON.stringify(override, null, 2)}\n`);
+  };
+  // With shared services the override is written again once they run (their network and
+  // ports); this first one is what a teardown reads if the cell stops before that.
+  writeOverride();
+  const profiles = emulator && !shared ? [emulator.profile] : [];
   const project = appProject(
     ctx,
     app,
     projectName(ctx.runId, cell.id),
     [join(app.dir, 'docker-compose.yml'), overrideFile],
-    emulator ? [emulator.profile] : [],
+    profiles,
     cellProjectEnv(webPort),
   );
   ctx.active?.add(project);
@@ -381,26 +575,44 @@ export async function runCell(
     ctx.onPhase?.(cell, 'starting');
     startedAt = Date.now();
     mark = startedAt;
-    // Everything but web that the cell's profiles enable: the database, the emulator and
-    // any one-off helper the compose file defines for it (e.g. creating the container).
-    const profiles = emulator ? [emulator.profile] : [];
-    const dependencies = Object.entries(build.config.services)
-      .filter(
-        ([name, service]) =>
-          name !== WEB_SERVICE &&
-          (!service.profiles?.length || service.profiles.some((p) => profiles.includes(p))),
-      )
-      .map(([name]) => name);
-    check(
-      'start',
-      'starting the database and storage',
-      await project.run(['up', '-d', '--no-build', ...dependencies], opts(10 * MINUTE)),
-    );
-    lap('up');
-    // The release command's `depends_on` would wait for them too; waiting here first tells
-    // the services' start-up apart from the migrations in the timings.
-    await waitHealthy(project.spec.name, { exec, timeoutMs: 5 * MINUTE, signal: ctx.signal });
-    lap('healthy');
+    if (shared) {
+      // The run's servers (the first cell starts them; the others find them running), then
+      // the cell's own database and bucket or container in them.
+      const stack = await shared.ensure(build.config);
+      lap('healthy');
+      const own = await shared.provision(cell, stack, logFile);
+      lap('up');
+      const port = emulator ? stack.emulatorPorts[emulator.storage] : undefined;
+      writeOverride({
+        network: stack.network,
+        database: { host: SHARED_DATABASE_HOSTS[cell.database], name: own.database },
+        storage:
+          emulator && own.bucket
+            ? { host: SHARED_EMULATOR_HOSTS[emulator.storage], bucket: own.bucket }
+            : {},
+        ...(port === undefined ? {} : { emulatorPublicUrl: `http://127.0.0.1:${port}` }),
+      });
+    } else {
+      // Everything but web that the cell's profiles enable: the database, the emulator and
+      // any one-off helper the compose file defines for it (e.g. creating the container).
+      const dependencies = Object.entries(build.config.services)
+        .filter(
+          ([name, service]) =>
+            name !== WEB_SERVICE &&
+            (!service.profiles?.length || service.profiles.some((p) => profiles.includes(p))),
+        )
+        .map(([name]) => name);
+      check(
+        'start',
+        'starting the database and storage',
+        await project.run(['up', '-d', '--no-build', ...dependencies], opts(10 * MINUTE)),
+      );
+      lap('up');
+      // The release command's `depends_on` would wait for them too; waiting here first tells
+      // the services' start-up apart from the migrations in the timings.
+      await waitHealthy(project.spec.name, { exec, timeoutMs: 5 * MINUTE, signal: ctx.signal });
+      lap('healthy');
+    }
 
     ctx.onPhase?.(cell, 'migrating');
     const migrateStart = Date.now();
@@ -408,7 +620,10 @@ export async function runCell(
     check(
       'migrate',
       `release command (${app.release.join(' ')})`,
-      await project.run(['run', '--rm', '-T', WEB_SERVICE, ...app.release], opts(30 * MINUTE)),
+      await project.run(
+        ['run', '--rm', ...noDeps, '-T', WEB_SERVICE, ...app.release],
+        opts(30 * MINUTE),
+      ),
     );
     result.migrateSeconds = (Date.now() - migrateStart) / 1000;
     lap('migrate');
@@ -417,7 +632,7 @@ export async function runCell(
     check(
       'start',
       'starting the web service',
-      await project.run(['up', '-d', '--no-build', WEB_SERVICE], opts(10 * MINUTE)),
+      await project.run(['up', '-d', '--no-build', ...noDeps, WEB_SERVICE], opts(10 * MINUTE)),
     );
     const readyUrl = `http://127.0.0.1:${webPort}${app.health.readiness}`;
     await waitForReady(readyUrl, {
@@ -476,6 +691,7 @@ export async function runCell(
     const downStart = Date.now();
     await teardown(project, logFile);
     ctx.active?.delete(project);
+    await shared?.release(cell, logFile);
     if (startedAt > 0) {
       phases.down = (Date.now() - downStart) / 1000;
       phases.total = (Date.now() - startedAt) / 1000;

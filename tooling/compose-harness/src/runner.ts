@@ -12,12 +12,20 @@ import {
   buildApp as defaultBuildApp,
   type HarnessContext,
   runCell,
+  SharedServices,
   StepError,
   teardown,
 } from './run-cell.js';
+import { type ServicesMode, sharedNeeds } from './shared-services.js';
 
 export interface RunOptions {
   jobs: number;
+  /**
+   * `shared`: one database server per engine and one emulator per backend for the whole run,
+   * each cell with its own database and bucket in them; `per-cell` (default here): every
+   * cell starts its app's own services from its compose file.
+   */
+  services?: ServicesMode;
   keepImages?: boolean;
   exec?: Exec;
   /** For tests: replaces the image build. */
@@ -43,6 +51,21 @@ export async function runPool<T, R>(
 }
 
 export async function runMatrix(
+  cells: readonly Cell[],
+  baseCtx: HarnessContext,
+  options: RunOptions,
+): Promise<CellResult[]> {
+  const shared =
+    options.services === 'shared' ? new SharedServices(baseCtx, sharedNeeds(cells)) : undefined;
+  const ctx: HarnessContext = shared ? { ...baseCtx, shared } : baseCtx;
+  try {
+    return await runCells(cells, ctx, options);
+  } finally {
+    await shared?.stop();
+  }
+}
+
+async function runCells(
   cells: readonly Cell[],
   ctx: HarnessContext,
   options: RunOptions,

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { WEB_PORT_PROBE } from '../src/conventions.js';
 import {
   bindMountTargets,
@@ -273,6 +274,54 @@ describe('renderOverride', () => {
     );
   });
 
+  it("with shared services: web joins their network, the cell has its own database and bucket, the app's services are left alone", () => {
+    const override = renderOverride({
+      ...base,
+      cell: { app, database: 'mysql', storage: 'azure' },
+      shared: {
+        network: 'ch-1-shared-net',
+        database: { host: 'shared-mariadb', name: 'cell_express_mysql_azure' },
+        storage: { host: 'shared-azurite', bucket: 'cell-express-mysql-azure' },
+        emulatorPublicUrl: 'http://127.0.0.1:45000',
+      },
+    });
+    expect(Object.keys(override.services)).toEqual(['web', 'media_init']);
+    expect(override.networks).toEqual({
+      harness_shared: { external: true, name: 'ch-1-shared-net' },
+    });
+    const web = override.services.web as Record<string, unknown>;
+    expect(web.networks).toEqual(['default', 'harness_shared']);
+    const env = web.environment as Record<string, string>;
+    expect(env.DATABASE_URL).toBe('mysql://root@shared-mariadb:3306/cell_express_mysql_azure');
+    const dsn = new URL(env.DEFAULT_STORAGE_DSN as string);
+    expect(dsn.pathname).toBe('/cell-express-mysql-azure');
+    expect(dsn.searchParams.get('endpoint')).toBe('http://shared-azurite:10000/devstoreaccount1');
+    expect(dsn.searchParams.get('url')).toBe(
+      'http://127.0.0.1:45000/devstoreaccount1/cell-express-mysql-azure/',
+    );
+    const pg = renderOverride({
+      ...base,
+      cell: { app, database: 'postgres', storage: 's3' },
+      shared: {
+        network: 'n',
+        database: { host: 'shared-postgres', name: 'cell_x' },
+        storage: { host: 'shared-s3', bucket: 'cell-x' },
+        emulatorPublicUrl: 'http://127.0.0.1:45001',
+      },
+    });
+    const pgEnv = (pg.services.web as Record<string, unknown>).environment as Record<
+      string,
+      string
+    >;
+    expect(pgEnv.DATABASE_URL).toBe('postgres://postgres@shared-postgres:5432/cell_x');
+    expect(pgEnv.DEFAULT_STORAGE_DSN).toMatch(
+      /^s3:\/\/S3RVER:S3RVER@cell-x\/\?endpoint=http%3A%2F%2Fshared-s3%3A4568&/,
+    );
+    expect(new URL(pgEnv.DEFAULT_STORAGE_DSN as string).searchParams.get('url')).toBe(
+      'http://127.0.0.1:45001/cell-x/',
+    );
+  });
+
   it('keeps the version key of a versioned file', () => {
     const versioned = { ...config, version: '3.8' };
     expect(
@@ -343,6 +392,43 @@ describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipp
       expect(merged.services.database_default?.image).toBe('mariadb:10.11');
       expect(environmentOf(merged.services.database_default).MARIADB_DATABASE).toBe('db');
       expect((merged.services.s3?.ports ?? []).length).toBe(1);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('with shared services: web is on its own network and the external shared one', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'docker-compose.yml'), baseYaml);
+      writeFileSync(join(dir.path, '.env-local'), 'DEBUG=True\n');
+      const override = renderOverride({
+        ...base,
+        cell: { app, database: 'postgres', storage: 'file' },
+        shared: {
+          network: 'ch-test-shared-net',
+          database: { host: 'shared-postgres', name: 'cell_a' },
+          storage: {},
+        },
+      });
+      writeFileSync(join(dir.path, 'override.yml'), JSON.stringify(override));
+      const prefix = compose === 'docker' ? ['compose'] : [];
+      const result = spawnSync(
+        compose as string,
+        [...prefix, '-p', 'mergetest', '-f', 'docker-compose.yml', '-f', 'override.yml', 'config'],
+        { cwd: dir.path, encoding: 'utf8', env: { ...process.env, ...cellProjectEnv(41234) } },
+      );
+      expect(result.status).toBe(0);
+      const merged = parseYaml(result.stdout) as {
+        services: Record<string, { networks?: unknown }>;
+        networks: Record<string, { external?: unknown; name?: string }>;
+      };
+      expect(Object.keys(merged.services.web?.networks as object).sort()).toEqual([
+        'default',
+        'harness_shared',
+      ]);
+      expect(merged.networks.harness_shared).toMatchObject({ name: 'ch-test-shared-net' });
+      expect(merged.networks.harness_shared?.external).toBeTruthy();
     } finally {
       dir.remove();
     }
