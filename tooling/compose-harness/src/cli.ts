@@ -48,7 +48,13 @@ import {
 } from './plan.js';
 import { freePort } from './ports.js';
 import { renderJson, renderMarkdown, renderTable, resultText, summarize } from './report.js';
-import { type AppBuild, buildApp, type CellResult, type Phase } from './run-cell.js';
+import {
+  type AppBuild,
+  buildApp,
+  type CellResult,
+  CODE_VOLUME_LABEL,
+  type Phase,
+} from './run-cell.js';
 import { installInterruptHandlers, runMatrix } from './runner.js';
 import { secretNeedles } from './secrets.js';
 import { SERVICES_MODES, type ServicesMode } from './shared-services.js';
@@ -555,7 +561,20 @@ async function cleanCommand(run: string | undefined): Promise<number> {
     await exec('docker', ['image', 'rm', '-f', '--no-prune', ...tags]);
     console.log(`removed ${tags.length} harness image(s)`);
   }
-  if (projects.length === 0 && tags.length === 0) console.log('nothing to clean');
+  const volumes = await exec('docker', [
+    'volume',
+    'ls',
+    '--quiet',
+    '--filter',
+    `label=${CODE_VOLUME_LABEL}${run ? `=${run}` : ''}`,
+  ]);
+  const names = volumes.stdout.split('\n').filter(Boolean);
+  if (names.length > 0) {
+    await exec('docker', ['volume', 'rm', '-f', ...names]);
+    console.log(`removed ${names.length} code volume(s)`);
+  }
+  if (projects.length === 0 && tags.length === 0 && names.length === 0)
+    console.log('nothing to clean');
   return 0;
 }
 

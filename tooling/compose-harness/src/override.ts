@@ -131,6 +131,32 @@ export function bindMounts(
   return mounts;
 }
 
+/** Every container path a service mounts something at (bind mounts, named and anonymous volumes). */
+export function volumeTargets(service: ServiceConfig | undefined): string[] {
+  const targets: string[] = [];
+  for (const volume of service?.volumes ?? []) {
+    if (typeof volume === 'string') {
+      const parts = volume.split(':');
+      const target = parts.length < 2 ? parts[0] : parts[1];
+      if (target) targets.push(target);
+    } else if (volume.target) {
+      targets.push(volume.target);
+    }
+  }
+  return targets;
+}
+
+/**
+ * The paths of web's mounts that hold the image's own files (the source tree `.:/app` and
+ * the anonymous `/app/node_modules`, `/app/dist` of the developer setup): every mount but the
+ * media directory. In a cell they must show the image's files, never the host's.
+ */
+export function codeMountTargets(config: ComposeConfig): string[] {
+  return volumeTargets(config.services[WEB_SERVICE]).filter(
+    (target) => target !== DATA_MOUNT_TARGET && !target.startsWith(`${DATA_MOUNT_TARGET}/`),
+  );
+}
+
 /** The container paths of a service's bind mounts. */
 export function bindMountTargets(service: ServiceConfig | undefined): string[] {
   return bindMounts(service).map((mount) => mount.target);
@@ -360,6 +386,11 @@ export interface OverrideOptions {
   /** The MariaDB image, for MySQL-family cells (`${MARIADB_IMAGE}` or its default). */
   mariadbImage: string;
   /**
+   * Container path -> name of an existing volume holding the image's files there (see
+   * codeMountTargets); mounted read-only instead of an anonymous volume.
+   */
+  codeVolumes?: Readonly<Record<string, string>>;
+  /**
    * Shared services (`run --services shared`): the run's network, the cell's own database on
    * the shared server, and its own bucket or container in the shared emulator.
    */
@@ -376,6 +407,7 @@ export type Override = {
   version?: string;
   services: Record<string, Record<string, unknown>>;
   networks?: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, Record<string, unknown>>;
 };
 
 /** The override for one cell (see the file comment for the merge rules it relies on). */
@@ -409,8 +441,22 @@ export function renderOverride(options: OverrideOptions): Override {
     // an anonymous volume at the same path replaces it, filled from the image itself.
     volumes: bindMountTargets(config.services[WEB_SERVICE]),
   };
+  const topVolumes: Record<string, Record<string, unknown>> = {};
+  if (options.codeVolumes && Object.keys(options.codeVolumes).length > 0) {
+    // The image's files through volumes filled once per app and run (read-only, shared by
+    // the app's cells): an anonymous volume would be filled anew for every container, which
+    // copies the whole of /app (about 15,000 files) twice per cell.
+    const code = options.codeVolumes;
+    const mounts: unknown[] = (web.volumes as string[]).filter((target) => !(target in code));
+    Object.entries(code).forEach(([target, name], index) => {
+      const key = `harness_code_${index}`;
+      mounts.push({ type: 'volume', source: key, target, read_only: true });
+      topVolumes[key] = { external: true, name };
+    });
+    web.volumes = mounts;
+  }
   if (options.command?.length) web.command = [...options.command];
-  if ((web.volumes as string[]).length === 0) delete web.volumes;
+  if ((web.volumes as unknown[]).length === 0) delete web.volumes;
   const services: Override['services'] = { [WEB_SERVICE]: web };
   // Helpers that share a host directory with web (media_init's ./data, the database's .:/app
   // for Divio's dumps) get the same anonymous volume treatment: a cell writes nothing into
@@ -423,6 +469,7 @@ export function renderOverride(options: OverrideOptions): Override {
       .map((mount) => mount.target);
     if (shared.length > 0) services[name] = { volumes: shared };
   }
+  const volumesKey = Object.keys(topVolumes).length > 0 ? { volumes: topVolumes } : {};
   if (options.shared) {
     // The cell's database and storage live in the run's shared services: web (and the
     // release command, a one-off `web`) joins their network; the app's own database and
@@ -432,6 +479,7 @@ export function renderOverride(options: OverrideOptions): Override {
       ...(config.version ? { version: config.version } : {}),
       services,
       networks: { [SHARED_NETWORK_KEY]: { external: true, name: options.shared.network } },
+      ...volumesKey,
     };
   }
   if (cell.database === 'mysql') {
@@ -446,7 +494,7 @@ export function renderOverride(options: OverrideOptions): Override {
   if (emulator && options.emulatorPort !== undefined) {
     services[emulator.service] = { ports: [`127.0.0.1:${options.emulatorPort}:${emulator.port}`] };
   }
-  return { ...(config.version ? { version: config.version } : {}), services };
+  return { ...(config.version ? { version: config.version } : {}), services, ...volumesKey };
 }
 
 /** The key under which a shared-services cell's override declares the run's network. */

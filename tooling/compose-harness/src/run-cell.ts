@@ -28,6 +28,7 @@ import {
   type ComposeConfig,
   cellProjectEnv,
   checkComposeConfig,
+  codeMountTargets,
   type OverrideOptions,
   parseComposeConfig,
   renderOverride,
@@ -98,7 +99,7 @@ export interface CellResult {
   /** The step that failed, when not ok. */
   failedStep?: Step;
   error?: string;
-  /** Seconds to build the app's image (shared by the app's cells: built once per run). */
+  /** Seconds to build the app's image and fill its code volumes (shared by the app's cells: once per run). */
   buildSeconds?: number;
   /** Seconds from starting the services to a 200 from the readiness endpoint (migrations included). */
   readySeconds?: number;
@@ -121,7 +122,15 @@ export interface AppBuild {
   buildSeconds: number;
   imageBytes: number;
   cmd: string[] | undefined;
+  /**
+   * Container path -> volume holding the image's files there, filled once for all the app's
+   * cells (see codeMountTargets); removed with the image at the end of the run.
+   */
+  codeVolumes?: Record<string, string>;
 }
+
+/** The label on the volumes a run fills with an image's files (`clean` finds them by it). */
+export const CODE_VOLUME_LABEL = 'org.divio-samples.harness.run';
 
 export interface HarnessContext {
   root: string;
@@ -259,6 +268,88 @@ export async function buildApp(app: AppManifest, ctx: HarnessContext): Promise<A
   if (!facts)
     throw new StepError('build', `building ${app.name}: image ${image} not found after the build`);
   return { app, image, config, buildSeconds, imageBytes: facts.size, cmd: facts.cmd };
+}
+
+/**
+ * The build with its code volumes (see fillCodeVolumes), for the matrix: one volume per code
+ * mount of web (`/app`, `/app/node_modules`, ...), filled once from the image.
+ */
+export async function withCodeVolumes(build: AppBuild, ctx: HarnessContext): Promise<AppBuild> {
+  mkdirSync(ctx.workDir, { recursive: true });
+  const logFile = join(ctx.workDir, `${build.app.name}.build.log`);
+  const started = Date.now();
+  const codeVolumes = await fillCodeVolumes(
+    ctx,
+    build.app,
+    build.image,
+    codeMountTargets(build.config),
+    logFile,
+  );
+  // The build's seconds include filling them: they are part of preparing the app once.
+  const buildSeconds = build.buildSeconds + (Date.now() - started) / 1000;
+  return codeVolumes ? { ...build, codeVolumes, buildSeconds } : build;
+}
+
+/**
+ * One volume per code mount of web (`/app`, `/app/node_modules`, ...), filled from the image
+ * by Docker the first time a container mounts it: here, once, by a container that does
+ * nothing else. Cells then mount them read-only and copy nothing.
+ */
+async function fillCodeVolumes(
+  ctx: HarnessContext,
+  app: AppManifest,
+  image: string,
+  targets: readonly string[],
+  logFile: string,
+): Promise<Record<string, string> | undefined> {
+  if (targets.length === 0) return undefined;
+  const exec = ctx.exec ?? defaultExec;
+  const volumes: Record<string, string> = {};
+  const mounts: string[] = [];
+  for (const [index, target] of targets.entries()) {
+    const name = projectName(ctx.runId, `${app.name}-code-${index}`);
+    check(
+      'build',
+      `creating the volume ${name}`,
+      await exec(
+        'docker',
+        ['volume', 'create', '--label', `${CODE_VOLUME_LABEL}=${ctx.runId}`, name],
+        {
+          logFile,
+          timeoutMs: MINUTE,
+          signal: ctx.signal,
+        },
+      ),
+    );
+    volumes[target] = name;
+    mounts.push('--volume', `${name}:${target}`);
+  }
+  check(
+    'build',
+    `filling the code volumes of ${app.name} from ${image}`,
+    await exec(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--label',
+        `${CODE_VOLUME_LABEL}=${ctx.runId}`,
+        '--entrypoint',
+        'true',
+        ...mounts,
+        image,
+      ],
+      { logFile, timeoutMs: 10 * MINUTE, signal: ctx.signal },
+    ),
+  );
+  return volumes;
+}
+
+/** Removes the code volumes of a build (failures ignored: `clean` finds what is left). */
+export async function removeCodeVolumes(build: AppBuild, exec: Exec = defaultExec): Promise<void> {
+  const names = Object.values(build.codeVolumes ?? {});
+  if (names.length > 0)
+    await exec('docker', ['volume', 'rm', '-f', ...names], { timeoutMs: MINUTE });
 }
 
 /** Polls the readiness endpoint until it answers 200 or the timeout passes. */
@@ -544,6 +635,7 @@ export async function runCell(
       ...(emulatorPort === undefined ? {} : { emulatorPort }),
       contractEnv: ctx.contractEnv,
       mariadbImage: ctx.mariadbImage,
+      ...(build.codeVolumes ? { codeVolumes: build.codeVolumes } : {}),
       ...(sharedOptions ? { shared: sharedOptions } : {}),
     });
     writeFileSync(overrideFile, `${JSON.stringify(override, null, 2)}\n`);

@@ -11,10 +11,12 @@ import {
   type CellResult,
   buildApp as defaultBuildApp,
   type HarnessContext,
+  removeCodeVolumes,
   runCell,
   SharedServices,
   StepError,
   teardown,
+  withCodeVolumes,
 } from './run-cell.js';
 import { type ServicesMode, sharedNeeds } from './shared-services.js';
 
@@ -86,7 +88,7 @@ async function runCells(
     ctx.onPhase?.(cell, 'building');
     let pending = builds.get(cell.app.name);
     if (!pending) {
-      pending = build(cell.app, ctx);
+      pending = build(cell.app, ctx).then((built) => withCodeVolumes(built, ctx));
       builds.set(cell.app.name, pending);
     }
     let appBuild: AppBuild;
@@ -104,11 +106,11 @@ async function runCells(
     options.onResult?.(result);
     return result;
   }
-  if (!options.keepImages) {
-    for (const pending of builds.values()) {
-      const built = await pending.catch(() => undefined);
-      if (built) await removeImage(built.image, options.exec ?? ctx.exec);
-    }
+  for (const pending of builds.values()) {
+    const built = await pending.catch(() => undefined);
+    if (!built) continue;
+    await removeCodeVolumes(built, options.exec ?? ctx.exec);
+    if (!options.keepImages) await removeImage(built.image, options.exec ?? ctx.exec);
   }
   return results;
 }

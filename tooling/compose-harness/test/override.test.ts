@@ -10,6 +10,7 @@ import {
   cellEnvironment,
   cellProjectEnv,
   checkComposeConfig,
+  codeMountTargets,
   dependencyConditions,
   environmentOf,
   fixedHostPort,
@@ -322,6 +323,24 @@ describe('renderOverride', () => {
     );
   });
 
+  it("mounts the image's files from the run's code volumes, read-only, instead of anonymous volumes", () => {
+    expect(codeMountTargets(config)).toEqual(['/app', '/app/node_modules']);
+    const override = renderOverride({
+      ...base,
+      cell: { app, database: 'postgres', storage: 'file' },
+      codeVolumes: { '/app': 'ch-1-express-code-0', '/app/node_modules': 'ch-1-express-code-1' },
+    });
+    expect(override.services.web?.volumes).toEqual([
+      '/data',
+      { type: 'volume', source: 'harness_code_0', target: '/app', read_only: true },
+      { type: 'volume', source: 'harness_code_1', target: '/app/node_modules', read_only: true },
+    ]);
+    expect(override.volumes).toEqual({
+      harness_code_0: { external: true, name: 'ch-1-express-code-0' },
+      harness_code_1: { external: true, name: 'ch-1-express-code-1' },
+    });
+  });
+
   it('keeps the version key of a versioned file', () => {
     const versioned = { ...config, version: '3.8' };
     expect(
@@ -410,6 +429,7 @@ describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipp
           database: { host: 'shared-postgres', name: 'cell_a' },
           storage: {},
         },
+        codeVolumes: { '/app': 'ch-test-code-0', '/app/node_modules': 'ch-test-code-1' },
       });
       writeFileSync(join(dir.path, 'override.yml'), JSON.stringify(override));
       const prefix = compose === 'docker' ? ['compose'] : [];
@@ -420,9 +440,29 @@ describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipp
       );
       expect(result.status).toBe(0);
       const merged = parseYaml(result.stdout) as {
-        services: Record<string, { networks?: unknown }>;
+        services: Record<string, { networks?: unknown; volumes?: unknown[] }>;
         networks: Record<string, { external?: unknown; name?: string }>;
+        volumes: Record<string, { external?: unknown; name?: string }>;
       };
+      // The code volumes replace the source tree's bind mount and the anonymous
+      // node_modules by their path; nothing of the host is mounted.
+      const mounts = (merged.services.web?.volumes ?? []) as Array<
+        string | { type?: string; source?: string; target?: string; read_only?: boolean }
+      >;
+      expect(
+        mounts
+          .map((m) =>
+            typeof m === 'string'
+              ? m
+              : `${m.type}:${m.source ?? ''}:${m.target}:${m.read_only ?? false}`,
+          )
+          .sort(),
+      ).toEqual([
+        '/data',
+        'volume:harness_code_0:/app:true',
+        'volume:harness_code_1:/app/node_modules:true',
+      ]);
+      expect(merged.volumes.harness_code_0).toMatchObject({ name: 'ch-test-code-0' });
       expect(Object.keys(merged.services.web?.networks as object).sort()).toEqual([
         'default',
         'harness_shared',

@@ -341,6 +341,18 @@ describe('runMatrix', () => {
     });
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(composeCalls().filter((c) => c.includes(' build '))).toHaveLength(1);
+    // web's source tree (/app) comes from one volume, filled once from the image, mounted
+    // read-only by every cell, removed at the end.
+    const volumeCalls = log().filter((l) => /^docker (volume|run)/.test(l));
+    expect(volumeCalls).toEqual([
+      'docker volume create --label org.divio-samples.harness.run=ch-test ch-test-express-code-0',
+      'docker run --rm --label org.divio-samples.harness.run=ch-test --entrypoint true --volume ch-test-express-code-0:/app divio-samples-harness/express:ch-test',
+      'docker volume rm -f ch-test-express-code-0',
+    ]);
+    const override = JSON.parse(readFileSync(join(dir.path, 'work', 'again.override.yml'), 'utf8'));
+    expect(override.services.web.volumes).toEqual([
+      { type: 'volume', source: 'harness_code_0', target: '/app', read_only: true },
+    ]);
     expect(log().at(-1)).toBe(
       'docker image rm --force --no-prune divio-samples-harness/express:ch-test',
     );
