@@ -292,8 +292,8 @@ export async function withCodeVolumes(build: AppBuild, ctx: HarnessContext): Pro
 
 /**
  * One volume per code mount of web (`/app`, `/app/node_modules`, ...), filled from the image
- * by Docker the first time a container mounts it: here, once, by a container that does
- * nothing else. Cells then mount them read-only and copy nothing.
+ * by Docker the first time a container that mounts it is created: here, once, by a container
+ * that is created and removed without running. Cells then mount them read-only and copy nothing.
  */
 async function fillCodeVolumes(
   ctx: HarnessContext,
@@ -324,24 +324,17 @@ async function fillCodeVolumes(
     volumes[target] = name;
     mounts.push('--volume', `${name}:${target}`);
   }
-  check(
-    'build',
-    `filling the code volumes of ${app.name} from ${image}`,
-    await exec(
-      'docker',
-      [
-        'run',
-        '--rm',
-        '--label',
-        `${CODE_VOLUME_LABEL}=${ctx.runId}`,
-        '--entrypoint',
-        'true',
-        ...mounts,
-        image,
-      ],
-      { logFile, timeoutMs: 10 * MINUTE, signal: ctx.signal },
-    ),
+  // Docker fills an empty volume from the image when a container that mounts it is created:
+  // `docker create` is enough (nothing runs, so any image works), then the container goes.
+  const created = await exec(
+    'docker',
+    ['create', '--label', `${CODE_VOLUME_LABEL}=${ctx.runId}`, ...mounts, image],
+    { logFile, timeoutMs: 10 * MINUTE, signal: ctx.signal },
   );
+  const container = created.stdout.trim().split('\n').at(-1) ?? '';
+  if (created.code === 0 && container)
+    await exec('docker', ['rm', '-f', '-v', container], { logFile, timeoutMs: MINUTE });
+  check('build', `filling the code volumes of ${app.name} from ${image}`, created);
   return volumes;
 }
 

@@ -93,6 +93,7 @@ case "$1 $2" in
   "inspect --format") case "$3" in *Health*) echo "/c1 running 0 healthy";; *) echo true;; esac;;
   "logs --follow") echo '{"msg":"a request line from web"}'; echo 'a warning on stderr' >&2;;
   "ps -aq") echo c1;;
+  "create --label") echo f00d;;
   "volume ls") echo v1;;
 esac
 exit 0`,
@@ -343,10 +344,11 @@ describe('runMatrix', () => {
     expect(composeCalls().filter((c) => c.includes(' build '))).toHaveLength(1);
     // web's source tree (/app) comes from one volume, filled once from the image, mounted
     // read-only by every cell, removed at the end.
-    const volumeCalls = log().filter((l) => /^docker (volume|run)/.test(l));
+    const volumeCalls = log().filter((l) => /^docker (volume|create|rm)/.test(l));
     expect(volumeCalls).toEqual([
       'docker volume create --label org.divio-samples.harness.run=ch-test ch-test-express-code-0',
-      'docker run --rm --label org.divio-samples.harness.run=ch-test --entrypoint true --volume ch-test-express-code-0:/app divio-samples-harness/express:ch-test',
+      'docker create --label org.divio-samples.harness.run=ch-test --volume ch-test-express-code-0:/app divio-samples-harness/express:ch-test',
+      'docker rm -f -v f00d',
       'docker volume rm -f ch-test-express-code-0',
     ]);
     const override = JSON.parse(readFileSync(join(dir.path, 'work', 'again.override.yml'), 'utf8'));
