@@ -14,7 +14,10 @@
 //   COMPOSE_MATRIX_BUDGET_SECONDS  seconds `npm test` may take in all (default 2700 = 45 min,
 //                                  leaving CI room for its setup steps within its hour)
 //   COMPOSE_MATRIX_COVERAGE        `minimal` or `full` to decide instead of measuring
-//   COMPOSE_MATRIX_JOBS            cells at a time (default 2)
+//   COMPOSE_MATRIX_JOBS            cells at a time (default: the harness's, one per CPU,
+//                                  fewer when free memory is short)
+//   COMPOSE_MATRIX_SERVICES        `shared` (default: one database server and emulator per
+//                                  run, a database and bucket per cell) or `per-cell`
 //   COMPOSE_MATRIX_IMAGES          `local` (default: stand-ins, no registry needed) or `official`
 // Without an engine it says so plainly; under CI=true that is a failure.
 //
@@ -50,9 +53,11 @@ function engineReachable() {
 }
 
 function runHarness(coverage, jsonFile) {
-  const jobs = process.env.COMPOSE_MATRIX_JOBS || '2';
   const images = process.env.COMPOSE_MATRIX_IMAGES || 'local';
-  const args = [harness, 'run', '--coverage', coverage, '--jobs', jobs, '--images', images];
+  const args = [harness, 'run', '--coverage', coverage, '--images', images];
+  if (process.env.COMPOSE_MATRIX_JOBS) args.push('--jobs', process.env.COMPOSE_MATRIX_JOBS);
+  if (process.env.COMPOSE_MATRIX_SERVICES)
+    args.push('--services', process.env.COMPOSE_MATRIX_SERVICES);
   args.push('--json', jsonFile);
   console.log(`> compose-harness ${args.slice(1).join(' ')}`);
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

@@ -36,6 +36,7 @@ import {
   STORAGES,
   type StorageKind,
 } from './manifest.js';
+import { defaultJobs } from './parallelism.js';
 import {
   type Cell,
   COVERAGES,
@@ -47,12 +48,20 @@ import {
 } from './plan.js';
 import { freePort } from './ports.js';
 import { renderJson, renderMarkdown, renderTable, resultText, summarize } from './report.js';
-import { type AppBuild, buildApp, type CellResult, type Phase } from './run-cell.js';
+import {
+  type AppBuild,
+  buildApp,
+  type CellResult,
+  CODE_VOLUME_LABEL,
+  type Phase,
+} from './run-cell.js';
 import { installInterruptHandlers, runMatrix } from './runner.js';
 import { secretNeedles } from './secrets.js';
+import { SERVICES_MODES, type ServicesMode } from './shared-services.js';
 
 const USAGE = `Usage:
-  compose-harness run    [filters] [--coverage minimal|full] [--jobs N] [--images official|local]
+  compose-harness run    [filters] [--coverage minimal|full|complement] [--jobs N]
+                         [--services shared|per-cell] [--images official|local]
                          [--json FILE] [--markdown FILE] [--ready-timeout SECONDS] [--keep-images]
   compose-harness matrix [filters] [--coverage minimal|full] [--json]
   compose-harness check  [--app NAME]
@@ -67,6 +76,10 @@ Filters (repeat or comma-separate): --app NAME  --db ${DATABASES.join('|')}  --s
             contract suite; prints the containers' logs on failure; always \`down -v\`.
             --coverage full (default): every app x database x storage; minimal: each app
             with each database and each storage at least once.
+            --services shared (default): one database server per engine and one emulator
+            per storage backend for the run, each cell with its own empty database and
+            bucket in them; per-cell: each cell starts its app's own services.
+            --jobs: default one per CPU, fewer when free memory is short (1.5 GB each).
             --images local uses the divio-samples-local/* stand-ins (built when missing).
   matrix    the plan; with --json the GitHub Actions matrix ({"include": [...]}).
   check     static checks: Dockerfile lint, \`compose config\` and drift of the per-app copies.
@@ -159,6 +172,7 @@ export async function main(argv: string[]): Promise<number> {
         storage: { type: 'string', multiple: true },
         coverage: { type: 'string' },
         jobs: { type: 'string' },
+        services: { type: 'string' },
         images: { type: 'string' },
         // `run --json FILE` writes the summary; `matrix --json` is a flag.
         json: command === 'matrix' ? { type: 'boolean' } : { type: 'string' },
@@ -210,7 +224,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'run':
         return await runCommand(root, {
           cells: planCells(loadManifests(root), { coverage, filters }),
-          jobs: positiveInt(values.jobs as string | undefined, '--jobs', 1),
+          jobs: positiveInt(values.jobs as string | undefined, '--jobs', defaultJobs()),
+          services: oneOf<ServicesMode>(
+            values.services as string | undefined,
+            SERVICES_MODES,
+            '--services',
+            'shared',
+          ),
           images: oneOf<ImageSource>(
             values.images as string | undefined,
             IMAGE_SOURCES,
@@ -322,6 +342,7 @@ async function checkCommand(root: string, apps: string[]): Promise<number> {
 interface RunCommandOptions {
   cells: Cell[];
   jobs: number;
+  services: ServicesMode;
   images: ImageSource;
   json: string | undefined;
   markdown: string | undefined;
@@ -341,7 +362,7 @@ async function runCommand(root: string, options: RunCommandOptions): Promise<num
   const workDir = join(root, '.harness', runId);
   mkdirSync(workDir, { recursive: true });
   log(
-    `run ${runId}: ${options.cells.length} cell(s), ${options.jobs} at a time, ${cli.display} ${cli.version}, ${options.images} images; logs in ${workDir}`,
+    `run ${runId}: ${options.cells.length} cell(s), ${options.jobs} at a time, ${options.services} services, ${cli.display} ${cli.version}, ${options.images} images; logs in ${workDir}`,
   );
   const controller = new AbortController();
   const active = new Set<ComposeProject>();
@@ -388,7 +409,12 @@ async function runCommand(root: string, options: RunCommandOptions): Promise<num
         onPhase,
         active,
       },
-      { jobs: options.jobs, keepImages: options.keepImages, onResult },
+      {
+        jobs: options.jobs,
+        services: options.services,
+        keepImages: options.keepImages,
+        onResult,
+      },
     );
     for (const result of results) {
       // Cells that never ran (build failed, interrupted) have not been reported yet.
@@ -401,6 +427,7 @@ async function runCommand(root: string, options: RunCommandOptions): Promise<num
       images: options.images,
       startedAt,
       finishedAt: new Date(),
+      settings: { jobs: options.jobs, services: options.services },
     });
     console.log(`\n${renderTable(summary)}`);
     const markdown = renderMarkdown(summary);
@@ -534,7 +561,20 @@ async function cleanCommand(run: string | undefined): Promise<number> {
     await exec('docker', ['image', 'rm', '-f', '--no-prune', ...tags]);
     console.log(`removed ${tags.length} harness image(s)`);
   }
-  if (projects.length === 0 && tags.length === 0) console.log('nothing to clean');
+  const volumes = await exec('docker', [
+    'volume',
+    'ls',
+    '--quiet',
+    '--filter',
+    `label=${CODE_VOLUME_LABEL}${run ? `=${run}` : ''}`,
+  ]);
+  const names = volumes.stdout.split('\n').filter(Boolean);
+  if (names.length > 0) {
+    await exec('docker', ['volume', 'rm', '-f', ...names]);
+    console.log(`removed ${names.length} code volume(s)`);
+  }
+  if (projects.length === 0 && tags.length === 0 && names.length === 0)
+    console.log('nothing to clean');
   return 0;
 }
 

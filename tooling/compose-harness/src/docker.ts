@@ -66,3 +66,75 @@ export async function removeProjectByLabel(
   if (volumes.length > 0)
     await exec('docker', ['volume', 'rm', '-f', ...volumes], { timeoutMs: 60_000 });
 }
+
+/** One container's state, as `docker inspect` reports it. */
+export interface ContainerState {
+  name: string;
+  /** created, running, exited, ... */
+  status: string;
+  exitCode: number;
+  /** healthy, unhealthy, starting, or '' when the container has no healthcheck. */
+  health: string;
+}
+
+const STATE_FORMAT =
+  '{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{end}}';
+
+/** Parses `docker inspect --format STATE_FORMAT` output, one container per line. */
+export function parseContainerStates(text: string): ContainerState[] {
+  const states: ContainerState[] = [];
+  for (const line of text.split('\n')) {
+    const [name, status, exitCode, health] = line.trim().split(/\s+/);
+    if (!name || !status) continue;
+    states.push({
+      name: name.replace(/^\//, ''),
+      status,
+      exitCode: Number(exitCode ?? 0) || 0,
+      health: health ?? '',
+    });
+  }
+  return states;
+}
+
+/**
+ * Whether a set of service containers is ready to be used: `ready` when every one is running
+ * and healthy (or has no healthcheck), or is a one-off that exited 0; `failed` (with the
+ * reason) when one exited non-zero or is unhealthy; else `waiting`.
+ */
+export function readiness(
+  states: readonly ContainerState[],
+): { verdict: 'ready' | 'waiting' } | { verdict: 'failed'; reason: string } {
+  if (states.length === 0) return { verdict: 'waiting' };
+  let waiting = false;
+  for (const state of states) {
+    if (state.status === 'exited' || state.status === 'dead') {
+      if (state.exitCode !== 0)
+        return { verdict: 'failed', reason: `${state.name} exited with code ${state.exitCode}` };
+      continue;
+    }
+    if (state.health === 'unhealthy')
+      return { verdict: 'failed', reason: `${state.name} is unhealthy` };
+    if (state.status !== 'running' || (state.health !== '' && state.health !== 'healthy'))
+      waiting = true;
+  }
+  return { verdict: waiting ? 'waiting' : 'ready' };
+}
+
+/** The states of every container Compose labels as belonging to a project. */
+export async function projectContainerStates(
+  project: string,
+  exec: Exec = defaultExec,
+): Promise<ContainerState[]> {
+  const ids = (
+    await exec('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], {
+      timeoutMs: 60_000,
+    })
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length === 0) return [];
+  const inspected = await exec('docker', ['inspect', '--format', STATE_FORMAT, ...ids], {
+    timeoutMs: 60_000,
+  });
+  return parseContainerStates(inspected.stdout);
+}

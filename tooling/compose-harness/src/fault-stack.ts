@@ -50,7 +50,7 @@ const COPIED_KEYS = [
   'stop_signal',
 ];
 
-function copyService(config: ComposeConfig, name: string): Record<string, unknown> {
+export function copyService(config: ComposeConfig, name: string): Record<string, unknown> {
   const service = config.services[name] as Record<string, unknown> | undefined;
   if (!service) throw new Error(`the app's compose file has no "${name}" service`);
   const copy: Record<string, unknown> = {};

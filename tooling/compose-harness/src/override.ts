@@ -131,6 +131,32 @@ export function bindMounts(
   return mounts;
 }
 
+/** Every container path a service mounts something at (bind mounts, named and anonymous volumes). */
+export function volumeTargets(service: ServiceConfig | undefined): string[] {
+  const targets: string[] = [];
+  for (const volume of service?.volumes ?? []) {
+    if (typeof volume === 'string') {
+      const parts = volume.split(':');
+      const target = parts.length < 2 ? parts[0] : parts[1];
+      if (target) targets.push(target);
+    } else if (volume.target) {
+      targets.push(volume.target);
+    }
+  }
+  return targets;
+}
+
+/**
+ * The paths of web's mounts that hold the image's own files (the source tree `.:/app` and
+ * the anonymous `/app/node_modules`, `/app/dist` of the developer setup): every mount but the
+ * media directory. In a cell they must show the image's files, never the host's.
+ */
+export function codeMountTargets(config: ComposeConfig): string[] {
+  return volumeTargets(config.services[WEB_SERVICE]).filter(
+    (target) => target !== DATA_MOUNT_TARGET && !target.startsWith(`${DATA_MOUNT_TARGET}/`),
+  );
+}
+
 /** The container paths of a service's bind mounts. */
 export function bindMountTargets(service: ServiceConfig | undefined): string[] {
   return bindMounts(service).map((mount) => mount.target);
@@ -273,15 +299,35 @@ export interface CellEnvironmentOptions {
   emulatorPublicUrl?: string;
   /** The base compose config, for the PostgreSQL credentials it sets. */
   config?: ComposeConfig;
+  /**
+   * Shared services (`run --services shared`): the database server's host name and the
+   * cell's own database on it, and where its storage lives. Default: the app's own
+   * `database_default` with the database its compose file creates.
+   */
+  database?: { host: string; name: string };
+  storage?: StorageTarget;
 }
 
-function storageDsn(storage: StorageKind, publicUrl: string | undefined): string {
+/** Where a cell's storage lives: the emulator's host name and the bucket or container. */
+export interface StorageTarget {
+  /** The emulator's host name on the network web is on (default: the app's service name). */
+  host?: string;
+  /** The bucket (S3) or container (Azure) (default: the compose file's `media`). */
+  bucket?: string;
+}
+
+function storageDsn(
+  storage: StorageKind,
+  publicUrl: string | undefined,
+  target: StorageTarget = {},
+): string {
   switch (storage) {
     case 'file':
       return FILE_STORAGE_DSN;
     case 's3': {
-      const { bucket, accessKeyId, secretAccessKey, region } = S3_EMULATOR;
-      const endpoint = `http://${EMULATORS.s3.service}:${EMULATORS.s3.port}`;
+      const { accessKeyId, secretAccessKey, region } = S3_EMULATOR;
+      const bucket = target.bucket ?? S3_EMULATOR.bucket;
+      const endpoint = `http://${target.host ?? EMULATORS.s3.service}:${EMULATORS.s3.port}`;
       const query = new URLSearchParams({
         endpoint,
         region_name: region,
@@ -290,8 +336,9 @@ function storageDsn(storage: StorageKind, publicUrl: string | undefined): string
       return `s3://${accessKeyId}:${secretAccessKey}@${bucket}/?${query}`;
     }
     case 'azure': {
-      const { container, account, accountKey } = AZURITE_EMULATOR;
-      const endpoint = `http://${EMULATORS.azure.service}:${EMULATORS.azure.port}/${account}`;
+      const { account, accountKey } = AZURITE_EMULATOR;
+      const container = target.bucket ?? AZURITE_EMULATOR.container;
+      const endpoint = `http://${target.host ?? EMULATORS.azure.service}:${EMULATORS.azure.port}/${account}`;
       const base = publicUrl ? `${publicUrl}/${account}` : endpoint;
       const query = new URLSearchParams({ endpoint, url: `${base}/${container}/` });
       return `az://${account}:${encodeURIComponent(accountKey)}@blob.core.windows.net/${container}?${query}`;
@@ -309,14 +356,18 @@ export function cellEnvironment(
     const env = environmentOf(options.config?.services[DATABASE_SERVICE]);
     const user = env.POSTGRES_USER || 'postgres';
     const password = env.POSTGRES_PASSWORD ? `:${encodeURIComponent(env.POSTGRES_PASSWORD)}` : '';
-    const database = env.POSTGRES_DB || (env.POSTGRES_USER ? user : DATABASE_NAME);
-    databaseUrl = `postgres://${encodeURIComponent(user)}${password}@${DATABASE_SERVICE}:${DATABASE_ENGINES.postgres.port}/${encodeURIComponent(database)}`;
+    const database =
+      options.database?.name ?? (env.POSTGRES_DB || (env.POSTGRES_USER ? user : DATABASE_NAME));
+    const host = options.database?.host ?? DATABASE_SERVICE;
+    databaseUrl = `postgres://${encodeURIComponent(user)}${password}@${host}:${DATABASE_ENGINES.postgres.port}/${encodeURIComponent(database)}`;
   } else {
-    databaseUrl = `mysql://root@${DATABASE_SERVICE}:${DATABASE_ENGINES.mysql.port}/${DATABASE_NAME}`;
+    const host = options.database?.host ?? DATABASE_SERVICE;
+    const database = options.database?.name ?? DATABASE_NAME;
+    databaseUrl = `mysql://root@${host}:${DATABASE_ENGINES.mysql.port}/${encodeURIComponent(database)}`;
   }
   return {
     DATABASE_URL: databaseUrl,
-    DEFAULT_STORAGE_DSN: storageDsn(cell.storage, options.emulatorPublicUrl),
+    DEFAULT_STORAGE_DSN: storageDsn(cell.storage, options.emulatorPublicUrl, options.storage),
   };
 }
 
@@ -334,24 +385,46 @@ export interface OverrideOptions {
   contractEnv: Readonly<Record<string, string>>;
   /** The MariaDB image, for MySQL-family cells (`${MARIADB_IMAGE}` or its default). */
   mariadbImage: string;
+  /**
+   * Container path -> name of an existing volume holding the image's files there (see
+   * codeMountTargets); mounted read-only instead of an anonymous volume.
+   */
+  codeVolumes?: Readonly<Record<string, string>>;
+  /**
+   * Shared services (`run --services shared`): the run's network, the cell's own database on
+   * the shared server, and its own bucket or container in the shared emulator.
+   */
+  shared?: {
+    network: string;
+    database: { host: string; name: string };
+    storage: StorageTarget;
+    /** The shared emulator's base URL on 127.0.0.1, for the DSN's public `url=`. */
+    emulatorPublicUrl?: string;
+  };
 }
 
 export type Override = {
   version?: string;
   services: Record<string, Record<string, unknown>>;
+  networks?: Record<string, Record<string, unknown>>;
+  volumes?: Record<string, Record<string, unknown>>;
 };
 
 /** The override for one cell (see the file comment for the merge rules it relies on). */
 export function renderOverride(options: OverrideOptions): Override {
   const { cell, config } = options;
   const emulator = cell.storage === 'file' ? undefined : EMULATORS[cell.storage];
-  const emulatorPublicUrl =
-    emulator && options.emulatorPort !== undefined
+  const emulatorPublicUrl = options.shared
+    ? options.shared.emulatorPublicUrl
+    : emulator && options.emulatorPort !== undefined
       ? `http://127.0.0.1:${options.emulatorPort}`
       : undefined;
   const env = cellEnvironment(cell, {
     config,
     ...(emulatorPublicUrl ? { emulatorPublicUrl } : {}),
+    ...(options.shared
+      ? { database: options.shared.database, storage: options.shared.storage }
+      : {}),
   });
   // No `ports`: the app's file publishes web's port through WEB_PORT, which the harness sets
   // to a free port (see cellProjectEnv); a port added here would be appended, not replace it.
@@ -368,8 +441,22 @@ export function renderOverride(options: OverrideOptions): Override {
     // an anonymous volume at the same path replaces it, filled from the image itself.
     volumes: bindMountTargets(config.services[WEB_SERVICE]),
   };
+  const topVolumes: Record<string, Record<string, unknown>> = {};
+  if (options.codeVolumes && Object.keys(options.codeVolumes).length > 0) {
+    // The image's files through volumes filled once per app and run (read-only, shared by
+    // the app's cells): an anonymous volume would be filled anew for every container, which
+    // copies the whole of /app (about 15,000 files) twice per cell.
+    const code = options.codeVolumes;
+    const mounts: unknown[] = (web.volumes as string[]).filter((target) => !(target in code));
+    Object.entries(code).forEach(([target, name], index) => {
+      const key = `harness_code_${index}`;
+      mounts.push({ type: 'volume', source: key, target, read_only: true });
+      topVolumes[key] = { external: true, name };
+    });
+    web.volumes = mounts;
+  }
   if (options.command?.length) web.command = [...options.command];
-  if ((web.volumes as string[]).length === 0) delete web.volumes;
+  if ((web.volumes as unknown[]).length === 0) delete web.volumes;
   const services: Override['services'] = { [WEB_SERVICE]: web };
   // Helpers that share a host directory with web (media_init's ./data, the database's .:/app
   // for Divio's dumps) get the same anonymous volume treatment: a cell writes nothing into
@@ -382,31 +469,54 @@ export function renderOverride(options: OverrideOptions): Override {
       .map((mount) => mount.target);
     if (shared.length > 0) services[name] = { volumes: shared };
   }
+  const volumesKey = Object.keys(topVolumes).length > 0 ? { volumes: topVolumes } : {};
+  if (options.shared) {
+    // The cell's database and storage live in the run's shared services: web (and the
+    // release command, a one-off `web`) joins their network; the app's own database and
+    // emulator services are not started (`--no-deps`).
+    web.networks = ['default', SHARED_NETWORK_KEY];
+    return {
+      ...(config.version ? { version: config.version } : {}),
+      services,
+      networks: { [SHARED_NETWORK_KEY]: { external: true, name: options.shared.network } },
+      ...volumesKey,
+    };
+  }
   if (cell.database === 'mysql') {
     const shared = services[DATABASE_SERVICE]?.volumes as string[] | undefined;
     // Divio names the default database `database_default` whatever its engine: a
     // MySQL-family cell swaps the engine of that service.
     services[DATABASE_SERVICE] = {
-      image: options.mariadbImage,
-      command: ['mariadbd'],
-      environment: {
-        SERVICE_MANAGER: 'fsm-mysql',
-        MARIADB_DATABASE: DATABASE_NAME,
-        MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1',
-      },
-      healthcheck: {
-        test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
-        interval: '2s',
-        timeout: '5s',
-        retries: 60,
-      },
+      ...mariadbService(options.mariadbImage),
       volumes: [...(shared ?? []), '/var/lib/mysql'],
     };
   }
   if (emulator && options.emulatorPort !== undefined) {
     services[emulator.service] = { ports: [`127.0.0.1:${options.emulatorPort}:${emulator.port}`] };
   }
-  return { ...(config.version ? { version: config.version } : {}), services };
+  return { ...(config.version ? { version: config.version } : {}), services, ...volumesKey };
+}
+
+/** The key under which a shared-services cell's override declares the run's network. */
+export const SHARED_NETWORK_KEY = 'harness_shared';
+
+/** MariaDB in place of PostgreSQL (the compose files' docker-compose.mysql.yml does the same). */
+export function mariadbService(image: string): Record<string, unknown> {
+  return {
+    image,
+    command: ['mariadbd'],
+    environment: {
+      SERVICE_MANAGER: 'fsm-mysql',
+      MARIADB_DATABASE: DATABASE_NAME,
+      MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: '1',
+    },
+    healthcheck: {
+      test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'],
+      interval: '2s',
+      timeout: '5s',
+      retries: 60,
+    },
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // The run's summary: a text table for the terminal, JSON for tools, Markdown for a
 // GitHub job summary. All three come from the same rows.
-import type { CellResult } from './run-cell.js';
+import { type CellPhases, type CellResult, PHASE_KEYS } from './run-cell.js';
 
 export interface Summary {
   runId: string;
@@ -10,24 +10,53 @@ export interface Summary {
   durationSeconds: number;
   passed: number;
   failed: number;
+  /** The wall-clock seconds of the run divided by its cells (builds and waits included). */
+  secondsPerCell: number;
+  /** Per step, the mean seconds over the cells that ran it (see CellPhases). */
+  meanPhases: CellPhases;
+  /** Options the run was made with, as the summary line shows them (jobs, services). */
+  settings?: Record<string, string | number>;
   cells: CellResult[];
 }
 
 export function summarize(
   cells: CellResult[],
-  meta: { runId: string; compose: string; images: string; startedAt: Date; finishedAt: Date },
+  meta: {
+    runId: string;
+    compose: string;
+    images: string;
+    startedAt: Date;
+    finishedAt: Date;
+    settings?: Record<string, string | number>;
+  },
 ): Summary {
   const passed = cells.filter((c) => c.ok).length;
+  const durationSeconds = (meta.finishedAt.getTime() - meta.startedAt.getTime()) / 1000;
   return {
     runId: meta.runId,
     compose: meta.compose,
     images: meta.images,
     startedAt: meta.startedAt.toISOString(),
-    durationSeconds: round((meta.finishedAt.getTime() - meta.startedAt.getTime()) / 1000),
+    durationSeconds: round(durationSeconds),
     passed,
     failed: cells.length - passed,
+    secondsPerCell: cells.length === 0 ? 0 : round(durationSeconds / cells.length),
+    meanPhases: meanPhases(cells),
+    ...(meta.settings ? { settings: meta.settings } : {}),
     cells,
   };
+}
+
+/** Per step, the mean over the cells that have a figure for it. */
+export function meanPhases(cells: readonly CellResult[]): CellPhases {
+  const out: CellPhases = {};
+  for (const key of PHASE_KEYS) {
+    const values = cells
+      .map((cell) => cell.phases?.[key])
+      .filter((v): v is number => typeof v === 'number');
+    if (values.length > 0) out[key] = round(values.reduce((a, b) => a + b, 0) / values.length);
+  }
+  return out;
 }
 
 function round(value: number): number {
@@ -55,15 +84,30 @@ export function resultText(cell: CellResult): string {
   return `FAILED at ${cell.failedStep ?? 'unknown step'}${counts}`;
 }
 
+// The step columns: what CellPhases holds, under shorter names (`tests`: the contract
+// suite's seconds; `cell`: the cell's total without the build).
+const PHASE_HEADERS: ReadonlyArray<[keyof CellPhases, string]> = [
+  ['up', 'up'],
+  ['healthy', 'healthy'],
+  ['migrate', 'migrate'],
+  ['ready', 'ready'],
+  ['contract', 'tests'],
+  ['down', 'down'],
+  ['total', 'cell'],
+];
+
 const HEADERS = [
   'app',
   'database',
   'storage',
   'build',
-  'start → ready',
+  ...PHASE_HEADERS.map(([, header]) => header),
   'image size',
   'contract',
 ] as const;
+
+/** The columns holding seconds or sizes (right-aligned in Markdown). */
+const NUMERIC = new Set(HEADERS.slice(3, -1).map((_, i) => i + 3));
 
 function rows(summary: Summary): string[][] {
   return summary.cells.map((cell) => [
@@ -71,10 +115,23 @@ function rows(summary: Summary): string[][] {
     cell.database,
     cell.storage,
     formatSeconds(cell.buildSeconds),
-    formatSeconds(cell.readySeconds),
+    ...PHASE_HEADERS.map(([key]) => formatSeconds(cell.phases?.[key])),
     formatBytes(cell.imageBytes),
     resultText(cell),
   ]);
+}
+
+function footer(summary: Summary): string {
+  const settings = Object.entries(summary.settings ?? {})
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+  const means = PHASE_HEADERS.filter(([key]) => summary.meanPhases[key] !== undefined)
+    .map(([key, header]) => `${header} ${formatSeconds(summary.meanPhases[key])}`)
+    .join(', ');
+  return [
+    `${summary.cells.length} cells in ${summary.durationSeconds}s, ${summary.secondsPerCell}s per cell${settings ? ` (${settings})` : ''}`,
+    ...(means ? [`mean per cell: ${means}`] : []),
+  ].join('\n');
 }
 
 export function renderTable(summary: Summary): string {
@@ -93,6 +150,7 @@ export function renderTable(summary: Summary): string {
     ...body.map(line),
     '',
     `${summary.passed} passed, ${summary.failed} failed, ${summary.cells.length} cells in ${summary.durationSeconds}s (${summary.compose}, ${summary.images} images)`,
+    footer(summary),
   ].join('\n');
 }
 
@@ -106,10 +164,12 @@ export function renderMarkdown(summary: Summary): string {
     `### Compose matrix: ${summary.failed === 0 ? '✅' : '❌'} ${summary.passed} passed, ${summary.failed} failed`,
     '',
     `| ${HEADERS.join(' | ')} |`,
-    `| ${HEADERS.map((_, i) => (i >= 3 && i <= 5 ? '---:' : '---')).join(' | ')} |`,
+    `| ${HEADERS.map((_, i) => (NUMERIC.has(i) ? '---:' : '---')).join(' | ')} |`,
     ...body.map((row) => `| ${row.map(escapeMarkdown).join(' | ')} |`),
     '',
     `${summary.cells.length} cells in ${summary.durationSeconds}s with ${escapeMarkdown(summary.compose)}, ${summary.images} images (run \`${summary.runId}\`).`,
+    '',
+    escapeMarkdown(footer(summary).replace(/\n/g, '; ')),
   ];
   const failed = summary.cells.filter((c) => !c.ok);
   for (const cell of failed) {

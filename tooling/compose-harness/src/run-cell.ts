@@ -11,6 +11,7 @@
 // signal handler aborts the running step, so this `finally` also covers Ctrl-C).
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ComposeCli } from './compose.js';
 import { ComposeProject } from './compose.js';
 import {
@@ -20,17 +21,30 @@ import {
   WEB_PORT_VARIABLE,
   WEB_SERVICE,
 } from './conventions.js';
-import { inspectImage, removeProjectByLabel } from './docker.js';
+import { inspectImage, projectContainerStates, readiness, removeProjectByLabel } from './docker.js';
 import { commandError, exec as defaultExec, type Exec, type ExecResult, tail } from './exec.js';
 import type { AppManifest } from './manifest.js';
 import {
   type ComposeConfig,
   cellProjectEnv,
   checkComposeConfig,
+  codeMountTargets,
+  type OverrideOptions,
   parseComposeConfig,
   renderOverride,
 } from './override.js';
 import type { Cell } from './plan.js';
+import {
+  cellBucketName,
+  cellDatabaseName,
+  databaseExecArgs,
+  databaseStatements,
+  SHARED_DATABASE_HOSTS,
+  SHARED_EMULATOR_HOSTS,
+  type SharedNeeds,
+  type SharedStack,
+  sharedProject,
+} from './shared-services.js';
 
 export type Phase =
   | 'queued'
@@ -48,6 +62,34 @@ export interface TestCounts {
   skipped: number;
 }
 
+/**
+ * Seconds each step of a cell took (absent: the step did not run). `up`: `compose up -d` of
+ * the cell's services (database, emulator, helpers); `healthy`: until every one of them is
+ * healthy (or a one-off has exited 0); `migrate`: the release command; `ready`: `up -d web`
+ * until the readiness endpoint answers 200; `contract`: the contract suite; `down`: the
+ * teardown; `total`: the cell from its first step to the end of its teardown (the build
+ * excluded; logs of a failed cell included).
+ */
+export interface CellPhases {
+  up?: number;
+  healthy?: number;
+  migrate?: number;
+  ready?: number;
+  contract?: number;
+  down?: number;
+  total?: number;
+}
+
+export const PHASE_KEYS: ReadonlyArray<keyof CellPhases> = [
+  'up',
+  'healthy',
+  'migrate',
+  'ready',
+  'contract',
+  'down',
+  'total',
+];
+
 export interface CellResult {
   id: string;
   app: string;
@@ -57,12 +99,14 @@ export interface CellResult {
   /** The step that failed, when not ok. */
   failedStep?: Step;
   error?: string;
-  /** Seconds to build the app's image (shared by the app's cells: built once per run). */
+  /** Seconds to build the app's image and fill its code volumes (shared by the app's cells: once per run). */
   buildSeconds?: number;
   /** Seconds from starting the services to a 200 from the readiness endpoint (migrations included). */
   readySeconds?: number;
   migrateSeconds?: number;
   contractSeconds?: number;
+  /** Seconds per step (see CellPhases). */
+  phases?: CellPhases;
   imageBytes?: number;
   tests?: TestCounts;
   /** The containers' last log lines, collected when the cell failed. */
@@ -78,7 +122,15 @@ export interface AppBuild {
   buildSeconds: number;
   imageBytes: number;
   cmd: string[] | undefined;
+  /**
+   * Container path -> volume holding the image's files there, filled once for all the app's
+   * cells (see codeMountTargets); removed with the image at the end of the run.
+   */
+  codeVolumes?: Record<string, string>;
 }
+
+/** The label on the volumes a run fills with an image's files (`clean` finds them by it). */
+export const CODE_VOLUME_LABEL = 'org.divio-samples.harness.run';
 
 export interface HarnessContext {
   root: string;
@@ -99,6 +151,11 @@ export interface HarnessContext {
   onPhase?: (cell: Cell, phase: Phase) => void;
   /** Teardown bookkeeping: the runner tears these down if the process is killed. */
   active?: Set<ComposeProject>;
+  /**
+   * The run's shared database servers and emulators (`--services shared`); without it every
+   * cell starts its app's own `database_default` and emulator (`--services per-cell`).
+   */
+  shared?: SharedServices;
 }
 
 const MINUTE = 60_000;
@@ -213,6 +270,81 @@ export async function buildApp(app: AppManifest, ctx: HarnessContext): Promise<A
   return { app, image, config, buildSeconds, imageBytes: facts.size, cmd: facts.cmd };
 }
 
+/**
+ * The build with its code volumes (see fillCodeVolumes), for the matrix: one volume per code
+ * mount of web (`/app`, `/app/node_modules`, ...), filled once from the image.
+ */
+export async function withCodeVolumes(build: AppBuild, ctx: HarnessContext): Promise<AppBuild> {
+  mkdirSync(ctx.workDir, { recursive: true });
+  const logFile = join(ctx.workDir, `${build.app.name}.build.log`);
+  const started = Date.now();
+  const codeVolumes = await fillCodeVolumes(
+    ctx,
+    build.app,
+    build.image,
+    codeMountTargets(build.config),
+    logFile,
+  );
+  // The build's seconds include filling them: they are part of preparing the app once.
+  const buildSeconds = build.buildSeconds + (Date.now() - started) / 1000;
+  return codeVolumes ? { ...build, codeVolumes, buildSeconds } : build;
+}
+
+/**
+ * One volume per code mount of web (`/app`, `/app/node_modules`, ...), filled from the image
+ * by Docker the first time a container that mounts it is created: here, once, by a container
+ * that is created and removed without running. Cells then mount them read-only and copy nothing.
+ */
+async function fillCodeVolumes(
+  ctx: HarnessContext,
+  app: AppManifest,
+  image: string,
+  targets: readonly string[],
+  logFile: string,
+): Promise<Record<string, string> | undefined> {
+  if (targets.length === 0) return undefined;
+  const exec = ctx.exec ?? defaultExec;
+  const volumes: Record<string, string> = {};
+  const mounts: string[] = [];
+  for (const [index, target] of targets.entries()) {
+    const name = projectName(ctx.runId, `${app.name}-code-${index}`);
+    check(
+      'build',
+      `creating the volume ${name}`,
+      await exec(
+        'docker',
+        ['volume', 'create', '--label', `${CODE_VOLUME_LABEL}=${ctx.runId}`, name],
+        {
+          logFile,
+          timeoutMs: MINUTE,
+          signal: ctx.signal,
+        },
+      ),
+    );
+    volumes[target] = name;
+    mounts.push('--volume', `${name}:${target}`);
+  }
+  // Docker fills an empty volume from the image when a container that mounts it is created:
+  // `docker create` is enough (nothing runs, so any image works), then the container goes.
+  const created = await exec(
+    'docker',
+    ['create', '--label', `${CODE_VOLUME_LABEL}=${ctx.runId}`, ...mounts, image],
+    { logFile, timeoutMs: 10 * MINUTE, signal: ctx.signal },
+  );
+  const container = created.stdout.trim().split('\n').at(-1) ?? '';
+  if (created.code === 0 && container)
+    await exec('docker', ['rm', '-f', '-v', container], { logFile, timeoutMs: MINUTE });
+  check('build', `filling the code volumes of ${app.name} from ${image}`, created);
+  return volumes;
+}
+
+/** Removes the code volumes of a build (failures ignored: `clean` finds what is left). */
+export async function removeCodeVolumes(build: AppBuild, exec: Exec = defaultExec): Promise<void> {
+  const names = Object.values(build.codeVolumes ?? {});
+  if (names.length > 0)
+    await exec('docker', ['volume', 'rm', '-f', ...names], { timeoutMs: MINUTE });
+}
+
 /** Polls the readiness endpoint until it answers 200 or the timeout passes. */
 export async function waitForReady(
   url: string,
@@ -250,6 +382,33 @@ export async function waitForReady(
   );
 }
 
+/**
+ * Waits until every container of a compose project is ready (healthy, or running without a
+ * healthcheck, or a one-off that exited 0); fails at once when one exited non-zero or is
+ * unhealthy, or after the timeout.
+ */
+export async function waitHealthy(
+  project: string,
+  options: { exec: Exec; timeoutMs: number; signal?: AbortSignal; intervalMs?: number },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let last = 'no container yet';
+  while (Date.now() < deadline) {
+    if (options.signal?.aborted)
+      throw new StepError('interrupted', 'waiting for the services: interrupted');
+    const states = await projectContainerStates(project, options.exec);
+    const verdict = readiness(states);
+    if (verdict.verdict === 'ready') return;
+    if (verdict.verdict === 'failed') throw new StepError('start', verdict.reason);
+    last = states.map((s) => `${s.name} ${s.status}${s.health ? `/${s.health}` : ''}`).join(', ');
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+  }
+  throw new StepError(
+    'start',
+    `the services were not healthy within ${options.timeoutMs / 1000}s (${last})`,
+  );
+}
+
 /** Reads pass/fail counts from the contract CLI's JSON report (vitest's JSON reporter shape). */
 export function readTestCounts(file: string): TestCounts | undefined {
   try {
@@ -264,6 +423,171 @@ export function readTestCounts(file: string): TestCounts | undefined {
     };
   } catch {
     return undefined;
+  }
+}
+
+/** Azurite has no way to create a container by configuration: the compose files' one-off does it. */
+const CREATE_CONTAINERS_SCRIPT = fileURLToPath(
+  new URL('../images/azurite/create-containers.mjs', import.meta.url),
+);
+
+/**
+ * The run's shared services (see shared-services.ts): started once, by the first cell that
+ * needs them, from that cell's app's service definitions; every cell then gets its own
+ * database and bucket or container in them, removed again after the cell.
+ */
+export class SharedServices {
+  private started: Promise<SharedStack> | undefined;
+  private project: ComposeProject | undefined;
+  readonly logFile: string;
+
+  constructor(
+    private readonly ctx: HarnessContext,
+    readonly needs: SharedNeeds,
+  ) {
+    this.logFile = join(ctx.workDir, 'shared-services.log');
+  }
+
+  /** Starts the services on first use (later calls wait for the same start). */
+  ensure(config: ComposeConfig): Promise<SharedStack> {
+    this.started ??= this.start(config);
+    return this.started;
+  }
+
+  private async start(config: ComposeConfig): Promise<SharedStack> {
+    const { ctx } = this;
+    const exec = ctx.exec ?? defaultExec;
+    mkdirSync(ctx.workDir, { recursive: true });
+    const name = projectName(ctx.runId, 'shared');
+    const network = `${name}-net`;
+    const emulatorPorts: SharedStack['emulatorPorts'] = {};
+    for (const storage of this.needs.emulators) emulatorPorts[storage] = await ctx.freePort();
+    const project = sharedProject({
+      config,
+      needs: this.needs,
+      mariadbImage: ctx.mariadbImage,
+      network,
+      emulatorPorts,
+      cli: ctx.cli,
+      name,
+      workDir: ctx.workDir,
+      env: ctx.imageVars,
+      exec,
+    });
+    this.project = project;
+    ctx.active?.add(project);
+    const started = Date.now();
+    check(
+      'start',
+      'starting the shared services',
+      await project.run(['up', '-d', '--no-build'], {
+        logFile: this.logFile,
+        timeoutMs: 10 * MINUTE,
+        signal: ctx.signal,
+      }),
+    );
+    await waitHealthy(name, { exec, timeoutMs: 5 * MINUTE, signal: ctx.signal });
+    const databases: SharedStack['databases'] = {};
+    for (const database of this.needs.databases) {
+      const ps = await project.run(['ps', '-q', SHARED_DATABASE_HOSTS[database]], {
+        timeoutMs: MINUTE,
+      });
+      const id = ps.stdout.trim().split('\n')[0];
+      if (!id) throw new StepError('start', `the shared ${database} server has no container`);
+      databases[database] = id;
+    }
+    const startSeconds = (Date.now() - started) / 1000;
+    appendFileSync(this.logFile, `\n# shared services healthy after ${startSeconds.toFixed(1)}s\n`);
+    return { project, network, databases, emulatorPorts, config, startSeconds };
+  }
+
+  /** Creates the cell's own database and bucket or container; returns their names. */
+  async provision(
+    cell: Pick<Cell, 'id' | 'database' | 'storage'>,
+    stack: SharedStack,
+    logFile: string,
+  ): Promise<{ database: string; bucket: string | undefined }> {
+    const exec = this.ctx.exec ?? defaultExec;
+    const database = cellDatabaseName(cell.id);
+    const container = stack.databases[cell.database];
+    if (!container) throw new StepError('start', `no shared ${cell.database} server`);
+    const { create, drop } = databaseStatements(cell.database, database);
+    // A database left by an earlier attempt of the same cell is dropped first.
+    for (const sql of [drop, create]) {
+      check(
+        'start',
+        `creating the cell's database (${sql})`,
+        await exec('docker', databaseExecArgs(cell.database, container, sql, stack.config), {
+          logFile,
+          timeoutMs: MINUTE,
+          signal: this.ctx.signal,
+        }),
+      );
+    }
+    if (cell.storage === 'file') return { database, bucket: undefined };
+    const bucket = cellBucketName(cell.id);
+    const port = stack.emulatorPorts[cell.storage];
+    if (port === undefined) throw new StepError('start', `no shared ${cell.storage} emulator`);
+    if (cell.storage === 's3') {
+      // s3rver takes unsigned requests: CreateBucket is a PUT on the bucket's path.
+      const url = `http://127.0.0.1:${port}/${bucket}`;
+      appendFileSync(logFile, `\n$ PUT ${url}\n`);
+      let status = 0;
+      try {
+        const response = await fetch(url, {
+          method: 'PUT',
+          signal: AbortSignal.any([this.ctx.signal, AbortSignal.timeout(30_000)]),
+        });
+        status = response.status;
+        appendFileSync(logFile, `HTTP ${status} ${(await response.text()).slice(0, 300)}\n`);
+      } catch (error) {
+        throw new StepError('start', `creating the bucket ${bucket}: ${(error as Error).message}`);
+      }
+      if (status !== 200)
+        throw new StepError('start', `creating the bucket ${bucket}: HTTP ${status}`);
+    } else {
+      check(
+        'start',
+        `creating the blob container ${bucket}`,
+        await exec(process.execPath, [CREATE_CONTAINERS_SCRIPT], {
+          logFile,
+          timeoutMs: MINUTE,
+          signal: this.ctx.signal,
+          env: {
+            ...process.env,
+            AZURITE_URL: `http://127.0.0.1:${port}/devstoreaccount1`,
+            AZURITE_CONTAINERS: bucket,
+            AZURITE_WAIT_SECONDS: '10',
+          },
+        }),
+      );
+    }
+    return { database, bucket };
+  }
+
+  /**
+   * Drops the cell's database (its bucket or container goes with the emulator at the end of
+   * the run: nothing else uses its name). Failures are logged, not fatal.
+   */
+  async release(cell: Pick<Cell, 'id' | 'database'>, logFile: string): Promise<void> {
+    const stack = await this.started?.catch(() => undefined);
+    const container = stack?.databases[cell.database];
+    if (!stack || !container) return;
+    const { drop } = databaseStatements(cell.database, cellDatabaseName(cell.id));
+    await (this.ctx.exec ?? defaultExec)(
+      'docker',
+      databaseExecArgs(cell.database, container, drop, stack.config),
+      { logFile, timeoutMs: MINUTE },
+    );
+  }
+
+  /** `down -v` of the shared services (also when they failed to start). */
+  async stop(): Promise<void> {
+    await this.started?.catch(() => undefined);
+    if (!this.project) return;
+    await teardown(this.project, this.logFile);
+    this.ctx.active?.delete(this.project);
+    this.project = undefined;
   }
 }
 
@@ -288,48 +612,92 @@ export async function runCell(
     logFile,
   };
   const emulator = cell.storage === 'file' ? undefined : EMULATORS[cell.storage];
+  const { shared } = ctx;
+  // With shared services, web alone runs in the cell's project: `--no-deps` keeps the app's
+  // own database and emulator (and their one-off helpers) from starting.
+  const noDeps = shared ? ['--no-deps'] : [];
   const webPort = await ctx.freePort();
-  const emulatorPort = emulator ? await ctx.freePort() : undefined;
-  const override = renderOverride({
-    cell,
-    config: build.config,
-    image: build.image,
-    command: build.cmd,
-    ...(emulatorPort === undefined ? {} : { emulatorPort }),
-    contractEnv: ctx.contractEnv,
-    mariadbImage: ctx.mariadbImage,
-  });
+  const emulatorPort = emulator && !shared ? await ctx.freePort() : undefined;
   const overrideFile = join(ctx.workDir, `${cell.id}.override.yml`);
-  writeFileSync(overrideFile, `${JSON.stringify(override, null, 2)}\n`);
+  const writeOverride = (sharedOptions?: OverrideOptions['shared']) => {
+    const override = renderOverride({
+      cell,
+      config: build.config,
+      image: build.image,
+      command: build.cmd,
+      ...(emulatorPort === undefined ? {} : { emulatorPort }),
+      contractEnv: ctx.contractEnv,
+      mariadbImage: ctx.mariadbImage,
+      ...(build.codeVolumes ? { codeVolumes: build.codeVolumes } : {}),
+      ...(sharedOptions ? { shared: sharedOptions } : {}),
+    });
+    writeFileSync(overrideFile, `${JSON.stringify(override, null, 2)}\n`);
+  };
+  // With shared services the override is written again once they run (their network and
+  // ports); this first one is what a teardown reads if the cell stops before that.
+  writeOverride();
+  const profiles = emulator && !shared ? [emulator.profile] : [];
   const project = appProject(
     ctx,
     app,
     projectName(ctx.runId, cell.id),
     [join(app.dir, 'docker-compose.yml'), overrideFile],
-    emulator ? [emulator.profile] : [],
+    profiles,
     cellProjectEnv(webPort),
   );
   ctx.active?.add(project);
   const opts = (timeoutMs: number) => ({ logFile, timeoutMs, signal: ctx.signal });
   let startedAt = 0;
+  const phases: CellPhases = {};
+  result.phases = phases;
+  let mark = 0;
+  const lap = (key: keyof CellPhases) => {
+    const now = Date.now();
+    phases[key] = (now - mark) / 1000;
+    mark = now;
+  };
   try {
     ctx.onPhase?.(cell, 'starting');
     startedAt = Date.now();
-    // Everything but web that the cell's profiles enable: the database, the emulator and
-    // any one-off helper the compose file defines for it (e.g. creating the container).
-    const profiles = emulator ? [emulator.profile] : [];
-    const dependencies = Object.entries(build.config.services)
-      .filter(
-        ([name, service]) =>
-          name !== WEB_SERVICE &&
-          (!service.profiles?.length || service.profiles.some((p) => profiles.includes(p))),
-      )
-      .map(([name]) => name);
-    check(
-      'start',
-      'starting the database and storage',
-      await project.run(['up', '-d', '--no-build', ...dependencies], opts(10 * MINUTE)),
-    );
+    mark = startedAt;
+    if (shared) {
+      // The run's servers (the first cell starts them; the others find them running), then
+      // the cell's own database and bucket or container in them.
+      const stack = await shared.ensure(build.config);
+      lap('healthy');
+      const own = await shared.provision(cell, stack, logFile);
+      lap('up');
+      const port = emulator ? stack.emulatorPorts[emulator.storage] : undefined;
+      writeOverride({
+        network: stack.network,
+        database: { host: SHARED_DATABASE_HOSTS[cell.database], name: own.database },
+        storage:
+          emulator && own.bucket
+            ? { host: SHARED_EMULATOR_HOSTS[emulator.storage], bucket: own.bucket }
+            : {},
+        ...(port === undefined ? {} : { emulatorPublicUrl: `http://127.0.0.1:${port}` }),
+      });
+    } else {
+      // Everything but web that the cell's profiles enable: the database, the emulator and
+      // any one-off helper the compose file defines for it (e.g. creating the container).
+      const dependencies = Object.entries(build.config.services)
+        .filter(
+          ([name, service]) =>
+            name !== WEB_SERVICE &&
+            (!service.profiles?.length || service.profiles.some((p) => profiles.includes(p))),
+        )
+        .map(([name]) => name);
+      check(
+        'start',
+        'starting the database and storage',
+        await project.run(['up', '-d', '--no-build', ...dependencies], opts(10 * MINUTE)),
+      );
+      lap('up');
+      // The release command's `depends_on` would wait for them too; waiting here first tells
+      // the services' start-up apart from the migrations in the timings.
+      await waitHealthy(project.spec.name, { exec, timeoutMs: 5 * MINUTE, signal: ctx.signal });
+      lap('healthy');
+    }
 
     ctx.onPhase?.(cell, 'migrating');
     const migrateStart = Date.now();
@@ -337,15 +705,19 @@ export async function runCell(
     check(
       'migrate',
       `release command (${app.release.join(' ')})`,
-      await project.run(['run', '--rm', '-T', WEB_SERVICE, ...app.release], opts(30 * MINUTE)),
+      await project.run(
+        ['run', '--rm', ...noDeps, '-T', WEB_SERVICE, ...app.release],
+        opts(30 * MINUTE),
+      ),
     );
     result.migrateSeconds = (Date.now() - migrateStart) / 1000;
+    lap('migrate');
 
     ctx.onPhase?.(cell, 'waiting');
     check(
       'start',
       'starting the web service',
-      await project.run(['up', '-d', '--no-build', WEB_SERVICE], opts(10 * MINUTE)),
+      await project.run(['up', '-d', '--no-build', ...noDeps, WEB_SERVICE], opts(10 * MINUTE)),
     );
     const readyUrl = `http://127.0.0.1:${webPort}${app.health.readiness}`;
     await waitForReady(readyUrl, {
@@ -362,6 +734,7 @@ export async function runCell(
       },
     });
     result.readySeconds = (Date.now() - startedAt) / 1000;
+    lap('ready');
     appendFileSync(logFile, `\n# ready: ${readyUrl} after ${result.readySeconds.toFixed(1)}s\n`);
 
     ctx.onPhase?.(cell, 'testing');
@@ -378,6 +751,7 @@ export async function runCell(
       logFile,
     });
     result.contractSeconds = (Date.now() - contractStart) / 1000;
+    lap('contract');
     const counts = readTestCounts(report);
     if (counts) result.tests = counts;
     check('contract', 'contract suite', contract);
@@ -399,8 +773,14 @@ export async function runCell(
       result.logs = tail(`${logs.stdout}${logs.stderr}`, 400);
       appendFileSync(logFile, `\n# container logs\n${result.logs}\n`);
     }
+    const downStart = Date.now();
     await teardown(project, logFile);
     ctx.active?.delete(project);
+    await shared?.release(cell, logFile);
+    if (startedAt > 0) {
+      phases.down = (Date.now() - downStart) / 1000;
+      phases.total = (Date.now() - startedAt) / 1000;
+    }
   }
   return result;
 }

@@ -11,13 +11,23 @@ import {
   type CellResult,
   buildApp as defaultBuildApp,
   type HarnessContext,
+  removeCodeVolumes,
   runCell,
+  SharedServices,
   StepError,
   teardown,
+  withCodeVolumes,
 } from './run-cell.js';
+import { type ServicesMode, sharedNeeds } from './shared-services.js';
 
 export interface RunOptions {
   jobs: number;
+  /**
+   * `shared`: one database server per engine and one emulator per backend for the whole run,
+   * each cell with its own database and bucket in them; `per-cell` (default here): every
+   * cell starts its app's own services from its compose file.
+   */
+  services?: ServicesMode;
   keepImages?: boolean;
   exec?: Exec;
   /** For tests: replaces the image build. */
@@ -44,6 +54,21 @@ export async function runPool<T, R>(
 
 export async function runMatrix(
   cells: readonly Cell[],
+  baseCtx: HarnessContext,
+  options: RunOptions,
+): Promise<CellResult[]> {
+  const shared =
+    options.services === 'shared' ? new SharedServices(baseCtx, sharedNeeds(cells)) : undefined;
+  const ctx: HarnessContext = shared ? { ...baseCtx, shared } : baseCtx;
+  try {
+    return await runCells(cells, ctx, options);
+  } finally {
+    await shared?.stop();
+  }
+}
+
+async function runCells(
+  cells: readonly Cell[],
   ctx: HarnessContext,
   options: RunOptions,
 ): Promise<CellResult[]> {
@@ -63,7 +88,7 @@ export async function runMatrix(
     ctx.onPhase?.(cell, 'building');
     let pending = builds.get(cell.app.name);
     if (!pending) {
-      pending = build(cell.app, ctx);
+      pending = build(cell.app, ctx).then((built) => withCodeVolumes(built, ctx));
       builds.set(cell.app.name, pending);
     }
     let appBuild: AppBuild;
@@ -81,11 +106,11 @@ export async function runMatrix(
     options.onResult?.(result);
     return result;
   }
-  if (!options.keepImages) {
-    for (const pending of builds.values()) {
-      const built = await pending.catch(() => undefined);
-      if (built) await removeImage(built.image, options.exec ?? ctx.exec);
-    }
+  for (const pending of builds.values()) {
+    const built = await pending.catch(() => undefined);
+    if (!built) continue;
+    await removeCodeVolumes(built, options.exec ?? ctx.exec);
+    if (!options.keepImages) await removeImage(built.image, options.exec ?? ctx.exec);
   }
   return results;
 }

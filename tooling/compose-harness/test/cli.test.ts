@@ -73,6 +73,10 @@ describe('compose-harness CLI', () => {
       code: 2,
       err: expect.stringContaining('--jobs "0": expected a positive integer'),
     });
+    expect(await cli('run', '--root', dir.path, '--services', 'some')).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--services "some": choose from shared, per-cell'),
+    });
     expect(await cli('run', '--root', dir.path, '--images', 'remote')).toMatchObject({
       code: 2,
       err: expect.stringContaining('--images "remote": choose from official, local'),

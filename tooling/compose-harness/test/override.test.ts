@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { WEB_PORT_PROBE } from '../src/conventions.js';
 import {
   bindMountTargets,
@@ -9,6 +10,7 @@ import {
   cellEnvironment,
   cellProjectEnv,
   checkComposeConfig,
+  codeMountTargets,
   dependencyConditions,
   environmentOf,
   fixedHostPort,
@@ -273,6 +275,72 @@ describe('renderOverride', () => {
     );
   });
 
+  it("with shared services: web joins their network, the cell has its own database and bucket, the app's services are left alone", () => {
+    const override = renderOverride({
+      ...base,
+      cell: { app, database: 'mysql', storage: 'azure' },
+      shared: {
+        network: 'ch-1-shared-net',
+        database: { host: 'shared-mariadb', name: 'cell_express_mysql_azure' },
+        storage: { host: 'shared-azurite', bucket: 'cell-express-mysql-azure' },
+        emulatorPublicUrl: 'http://127.0.0.1:45000',
+      },
+    });
+    expect(Object.keys(override.services)).toEqual(['web', 'media_init']);
+    expect(override.networks).toEqual({
+      harness_shared: { external: true, name: 'ch-1-shared-net' },
+    });
+    const web = override.services.web as Record<string, unknown>;
+    expect(web.networks).toEqual(['default', 'harness_shared']);
+    const env = web.environment as Record<string, string>;
+    expect(env.DATABASE_URL).toBe('mysql://root@shared-mariadb:3306/cell_express_mysql_azure');
+    const dsn = new URL(env.DEFAULT_STORAGE_DSN as string);
+    expect(dsn.pathname).toBe('/cell-express-mysql-azure');
+    expect(dsn.searchParams.get('endpoint')).toBe('http://shared-azurite:10000/devstoreaccount1');
+    expect(dsn.searchParams.get('url')).toBe(
+      'http://127.0.0.1:45000/devstoreaccount1/cell-express-mysql-azure/',
+    );
+    const pg = renderOverride({
+      ...base,
+      cell: { app, database: 'postgres', storage: 's3' },
+      shared: {
+        network: 'n',
+        database: { host: 'shared-postgres', name: 'cell_x' },
+        storage: { host: 'shared-s3', bucket: 'cell-x' },
+        emulatorPublicUrl: 'http://127.0.0.1:45001',
+      },
+    });
+    const pgEnv = (pg.services.web as Record<string, unknown>).environment as Record<
+      string,
+      string
+    >;
+    expect(pgEnv.DATABASE_URL).toBe('postgres://postgres@shared-postgres:5432/cell_x');
+    expect(pgEnv.DEFAULT_STORAGE_DSN).toMatch(
+      /^s3:\/\/S3RVER:S3RVER@cell-x\/\?endpoint=http%3A%2F%2Fshared-s3%3A4568&/,
+    );
+    expect(new URL(pgEnv.DEFAULT_STORAGE_DSN as string).searchParams.get('url')).toBe(
+      'http://127.0.0.1:45001/cell-x/',
+    );
+  });
+
+  it("mounts the image's files from the run's code volumes, read-only, instead of anonymous volumes", () => {
+    expect(codeMountTargets(config)).toEqual(['/app', '/app/node_modules']);
+    const override = renderOverride({
+      ...base,
+      cell: { app, database: 'postgres', storage: 'file' },
+      codeVolumes: { '/app': 'ch-1-express-code-0', '/app/node_modules': 'ch-1-express-code-1' },
+    });
+    expect(override.services.web?.volumes).toEqual([
+      '/data',
+      { type: 'volume', source: 'harness_code_0', target: '/app', read_only: true },
+      { type: 'volume', source: 'harness_code_1', target: '/app/node_modules', read_only: true },
+    ]);
+    expect(override.volumes).toEqual({
+      harness_code_0: { external: true, name: 'ch-1-express-code-0' },
+      harness_code_1: { external: true, name: 'ch-1-express-code-1' },
+    });
+  });
+
   it('keeps the version key of a versioned file', () => {
     const versioned = { ...config, version: '3.8' };
     expect(
@@ -343,6 +411,64 @@ describe.skipIf(!compose)(`merged by ${compose ?? 'Compose (not installed: skipp
       expect(merged.services.database_default?.image).toBe('mariadb:10.11');
       expect(environmentOf(merged.services.database_default).MARIADB_DATABASE).toBe('db');
       expect((merged.services.s3?.ports ?? []).length).toBe(1);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('with shared services: web is on its own network and the external shared one', () => {
+    const dir = tempDir();
+    try {
+      writeFileSync(join(dir.path, 'docker-compose.yml'), baseYaml);
+      writeFileSync(join(dir.path, '.env-local'), 'DEBUG=True\n');
+      const override = renderOverride({
+        ...base,
+        cell: { app, database: 'postgres', storage: 'file' },
+        shared: {
+          network: 'ch-test-shared-net',
+          database: { host: 'shared-postgres', name: 'cell_a' },
+          storage: {},
+        },
+        codeVolumes: { '/app': 'ch-test-code-0', '/app/node_modules': 'ch-test-code-1' },
+      });
+      writeFileSync(join(dir.path, 'override.yml'), JSON.stringify(override));
+      const prefix = compose === 'docker' ? ['compose'] : [];
+      const result = spawnSync(
+        compose as string,
+        [...prefix, '-p', 'mergetest', '-f', 'docker-compose.yml', '-f', 'override.yml', 'config'],
+        { cwd: dir.path, encoding: 'utf8', env: { ...process.env, ...cellProjectEnv(41234) } },
+      );
+      expect(result.status).toBe(0);
+      const merged = parseYaml(result.stdout) as {
+        services: Record<string, { networks?: unknown; volumes?: unknown[] }>;
+        networks: Record<string, { external?: unknown; name?: string }>;
+        volumes: Record<string, { external?: unknown; name?: string }>;
+      };
+      // The code volumes replace the source tree's bind mount and the anonymous
+      // node_modules by their path; nothing of the host is mounted.
+      const mounts = (merged.services.web?.volumes ?? []) as Array<
+        string | { type?: string; source?: string; target?: string; read_only?: boolean }
+      >;
+      expect(
+        mounts
+          .map((m) =>
+            typeof m === 'string'
+              ? m
+              : `${m.type}:${m.source ?? ''}:${m.target}:${m.read_only ?? false}`,
+          )
+          .sort(),
+      ).toEqual([
+        '/data',
+        'volume:harness_code_0:/app:true',
+        'volume:harness_code_1:/app/node_modules:true',
+      ]);
+      expect(merged.volumes.harness_code_0).toMatchObject({ name: 'ch-test-code-0' });
+      expect(Object.keys(merged.services.web?.networks as object).sort()).toEqual([
+        'default',
+        'harness_shared',
+      ]);
+      expect(merged.networks.harness_shared).toMatchObject({ name: 'ch-test-shared-net' });
+      expect(merged.networks.harness_shared?.external).toBeTruthy();
     } finally {
       dir.remove();
     }

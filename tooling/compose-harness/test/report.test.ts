@@ -11,6 +11,15 @@ const cells: CellResult[] = [
     ok: true,
     buildSeconds: 61.23,
     readySeconds: 9.87,
+    phases: {
+      up: 1.04,
+      healthy: 3,
+      migrate: 2.5,
+      ready: 4.33,
+      contract: 20,
+      down: 2,
+      total: 32.87,
+    },
     imageBytes: 231_000_000,
     tests: { passed: 52, failed: 0, skipped: 0 },
     logFile: '/w/express-postgres-file.log',
@@ -24,6 +33,7 @@ const cells: CellResult[] = [
     failedStep: 'migrate',
     error: 'release command: exited with code 1 | ```',
     buildSeconds: 61.23,
+    phases: { up: 2, healthy: 5, migrate: 1, down: 3, total: 11 },
     imageBytes: 231_000_000,
     logs: 'web_1 | secret logs stay out of JSON',
     logFile: '/w/express-mysql-s3.log',
@@ -35,22 +45,36 @@ const summary = summarize(cells, {
   images: 'local',
   startedAt: new Date('2026-11-27T05:00:00Z'),
   finishedAt: new Date('2026-11-27T05:02:05.5Z'),
+  settings: { jobs: 2 },
 });
 
 describe('report', () => {
   it('summarizes counts and duration', () => {
     expect(summary).toMatchObject({ passed: 1, failed: 1, durationSeconds: 125.5 });
+    expect(summary.secondsPerCell).toBe(62.8);
+    // A mean over the cells that ran the step: the failed cell never reached ready.
+    expect(summary.meanPhases).toEqual({
+      up: 1.5,
+      healthy: 4,
+      migrate: 1.8,
+      ready: 4.3,
+      contract: 20,
+      down: 2.5,
+      total: 21.9,
+    });
   });
 
   it('renders an aligned text table', () => {
     expect(renderTable(summary)).toBe(
       [
-        'app      database  storage  build  start → ready  image size  contract',
-        '-------  --------  -------  -----  -------------  ----------  -----------------',
-        'express  postgres  file     61.2s  9.9s           231 MB      passed (52/52)',
-        'express  mysql     s3       61.2s  -              231 MB      FAILED at migrate',
+        'app      database  storage  build  up    healthy  migrate  ready  tests  down  cell   image size  contract',
+        '-------  --------  -------  -----  ----  -------  -------  -----  -----  ----  -----  ----------  -----------------',
+        'express  postgres  file     61.2s  1.0s  3.0s     2.5s     4.3s   20.0s  2.0s  32.9s  231 MB      passed (52/52)',
+        'express  mysql     s3       61.2s  2.0s  5.0s     1.0s     -      -      3.0s  11.0s  231 MB      FAILED at migrate',
         '',
         '1 passed, 1 failed, 2 cells in 125.5s (docker-compose 1.29.2, local images)',
+        '2 cells in 125.5s, 62.8s per cell (jobs 2)',
+        'mean per cell: up 1.5s, healthy 4.0s, migrate 1.8s, ready 4.3s, tests 20.0s, down 2.5s, cell 21.9s',
       ].join('\n'),
     );
   });
@@ -59,10 +83,15 @@ describe('report', () => {
     const md = renderMarkdown(summary);
     expect(md).toContain('### Compose matrix: ❌ 1 passed, 1 failed');
     expect(md).toContain(
-      '| app | database | storage | build | start → ready | image size | contract |',
+      '| app | database | storage | build | up | healthy | migrate | ready | tests | down | cell | image size | contract |',
     );
-    expect(md).toContain('| --- | --- | --- | ---: | ---: | ---: | --- |');
-    expect(md).toContain('| express | postgres | file | 61.2s | 9.9s | 231 MB | passed (52/52) |');
+    expect(md).toContain(
+      '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    );
+    expect(md).toContain(
+      '| express | postgres | file | 61.2s | 1.0s | 3.0s | 2.5s | 4.3s | 20.0s | 2.0s | 32.9s | 231 MB | passed (52/52) |',
+    );
+    expect(md).toContain('62.8s per cell (jobs 2); mean per cell: up 1.5s');
     expect(md).toContain('<details><summary>express-mysql-s3: failed at migrate</summary>');
     // A pipe in a cell is escaped; a fence in an error cannot close the block.
     expect(md).toContain("release command: exited with code 1 | '''");

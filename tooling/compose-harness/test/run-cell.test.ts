@@ -79,7 +79,7 @@ case "$1" in
   run) [ -f ${dir.path}/slow-run ] && exec sleep 30
        [ -f ${dir.path}/fail-run ] && { echo "migrate: connect ECONNREFUSED database_default:5432" >&2; exit 3; }; exit 0;;
   ps) echo cafe;;
-  up) echo "$WEB_PORT" >> ${dir.path}/web-port;;
+  up) [ -f ${dir.path}/fail-up ] && { echo "pull access denied" >&2; exit 1; }; echo "$WEB_PORT" >> ${dir.path}/web-port;;
   logs) echo "web_1 | {\\"msg\\":\\"listening\\"}";;
 esac
 exit 0`,
@@ -90,9 +90,10 @@ exit 0`,
     `echo "docker $*" >> ${calls}
 case "$1 $2" in
   "image inspect") echo '{"Id":"sha256:abc","Size":123456789,"Config":{"Cmd":["node","dist/server.js"],"User":"node"}}';;
-  "inspect --format") echo true;;
+  "inspect --format") case "$3" in *Health*) echo "/c1 running 0 healthy";; *) echo true;; esac;;
   "logs --follow") echo '{"msg":"a request line from web"}'; echo 'a warning on stderr' >&2;;
   "ps -aq") echo c1;;
+  "create --label") echo f00d;;
   "volume ls") echo v1;;
 esac
 exit 0`,
@@ -153,9 +154,9 @@ const build = (): AppBuild => ({
   config: {
     services: {
       web: { build: '.', volumes: ['/src:/app'] },
-      database_default: {},
-      s3: { profiles: ['s3'] },
-      azurite: { profiles: ['azure'] },
+      database_default: { image: 'local/postgres:15' },
+      s3: { image: 'local/s3rver:3', profiles: ['s3'] },
+      azurite: { image: 'local/azurite:3', profiles: ['azure'] },
       azurite_init: { profiles: ['azure'] },
     },
   },
@@ -181,6 +182,15 @@ describe('runCell', () => {
       tests: { passed: 40, failed: 0, skipped: 0 },
     });
     expect(result.readySeconds).toBeGreaterThan(0);
+    expect(Object.keys(result.phases ?? {})).toEqual([
+      'up',
+      'healthy',
+      'migrate',
+      'ready',
+      'contract',
+      'down',
+      'total',
+    ]);
     expect(result.logs).toBeUndefined();
     expect(composeCalls()).toEqual([
       'compose --profile s3 up -d --no-build database_default s3',
@@ -332,9 +342,104 @@ describe('runMatrix', () => {
     });
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     expect(composeCalls().filter((c) => c.includes(' build '))).toHaveLength(1);
+    // web's source tree (/app) comes from one volume, filled once from the image, mounted
+    // read-only by every cell, removed at the end.
+    const volumeCalls = log().filter((l) => /^docker (volume|create|rm)/.test(l));
+    expect(volumeCalls).toEqual([
+      'docker volume create --label org.divio-samples.harness.run=ch-test ch-test-express-code-0',
+      'docker create --label org.divio-samples.harness.run=ch-test --volume ch-test-express-code-0:/app divio-samples-harness/express:ch-test',
+      'docker rm -f -v f00d',
+      'docker volume rm -f ch-test-express-code-0',
+    ]);
+    const override = JSON.parse(readFileSync(join(dir.path, 'work', 'again.override.yml'), 'utf8'));
+    expect(override.services.web.volumes).toEqual([
+      { type: 'volume', source: 'harness_code_0', target: '/app', read_only: true },
+    ]);
     expect(log().at(-1)).toBe(
       'docker image rm --force --no-prune divio-samples-harness/express:ch-test',
     );
+  });
+
+  it('with shared services: starts them once, gives each cell its own database, runs web alone', async () => {
+    const cells = planCells([app()], { coverage: 'full', filters: { storages: ['file'] } });
+    const ctx = context({ freePort: async () => serverPort });
+    const results = await runMatrix(cells, ctx, {
+      jobs: 1,
+      services: 'shared',
+      buildApp: async () => build(),
+    });
+    expect(results.map((r) => [r.id, r.ok])).toEqual([
+      ['express-postgres-file', true],
+      ['express-mysql-file', true],
+    ]);
+    const cellCalls = [
+      'compose run --rm --no-deps -T web node dist/migrate.js',
+      'compose up -d --no-build --no-deps web',
+      'compose ps -q web',
+      'compose down -v --remove-orphans --timeout 10',
+    ];
+    expect(composeCalls()).toEqual([
+      'compose up -d --no-build',
+      'compose ps -q shared-postgres',
+      'compose ps -q shared-mariadb',
+      ...cellCalls,
+      ...cellCalls,
+      'compose down -v --remove-orphans --timeout 10',
+    ]);
+    expect(log().find((l) => l.endsWith(' up -d --no-build'))).toContain('-p ch-test-shared -f');
+    // Each cell's own database: dropped if left over, created, dropped after the cell.
+    const sql = log()
+      .filter((l) => l.startsWith('docker exec'))
+      .map((l) => l.replace(/^docker exec cafe (psql|mariadb) .*(--command|--execute) /, '$1: '));
+    expect(sql).toEqual([
+      'psql: DROP DATABASE IF EXISTS "cell_express_postgres_file" WITH (FORCE)',
+      'psql: CREATE DATABASE "cell_express_postgres_file"',
+      'psql: DROP DATABASE IF EXISTS "cell_express_postgres_file" WITH (FORCE)',
+      'mariadb: DROP DATABASE IF EXISTS `cell_express_mysql_file`',
+      'mariadb: CREATE DATABASE `cell_express_mysql_file`',
+      'mariadb: DROP DATABASE IF EXISTS `cell_express_mysql_file`',
+    ]);
+    const override = JSON.parse(
+      readFileSync(join(ctx.workDir, 'express-mysql-file.override.yml'), 'utf8'),
+    );
+    expect(override.networks.harness_shared).toEqual({
+      external: true,
+      name: 'ch-test-shared-net',
+    });
+    expect(override.services.web.environment.DATABASE_URL).toBe(
+      'mysql://root@shared-mariadb:3306/cell_express_mysql_file',
+    );
+    expect(override.services.database_default).toBeUndefined();
+    const stack = JSON.parse(readFileSync(join(ctx.workDir, 'shared-services.yml'), 'utf8'));
+    expect(Object.keys(stack.services)).toEqual(['shared-postgres', 'shared-mariadb']);
+    expect(Object.keys(results[0]?.phases ?? {})).toEqual([
+      'healthy',
+      'up',
+      'migrate',
+      'ready',
+      'contract',
+      'down',
+      'total',
+    ]);
+  });
+
+  it('with shared services that fail to start: every cell fails at start, and they are torn down', async () => {
+    const cells = planCells([app()], { coverage: 'minimal' });
+    writeFileSync(join(dir.path, 'fail-up'), '');
+    const results = await runMatrix(cells, context({ freePort: async () => serverPort }), {
+      jobs: 2,
+      services: 'shared',
+      buildApp: async () => build(),
+    });
+    for (const result of results) {
+      expect(result).toMatchObject({ ok: false, failedStep: 'start' });
+      expect(result.error).toContain('starting the shared services');
+    }
+    // Started once (not once per cell), torn down once more at the end.
+    expect(composeCalls().filter((c) => c === 'compose up -d --no-build')).toHaveLength(1);
+    expect(
+      log().filter((l) => l.includes('-p ch-test-shared ') && l.includes(' down ')),
+    ).toHaveLength(1);
   });
 
   it('marks every cell of an app whose build fails, with the build output', async () => {
