@@ -6,15 +6,15 @@
 //
 //   pnpm --filter @divio-samples/app-core bench:query [--queries 4000 --rounds 5 --concurrency 10]
 //
-// Needs PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/postgres) and a
-// build of app-core (`pnpm build`): it imports dist/, as the apps do.
+// Needs PostgreSQL (PG_URL, default postgres://postgres@127.0.0.1:5432/postgres). It runs
+// the sources through tsx, as media-storage's stream benchmark does.
 import { parseArgs } from 'node:util';
 import { readDivioEnv } from '@divio-samples/divio-env';
 import { createTempDatabase, requirePostgres } from '@divio-samples/test-support';
 import pg from 'pg';
-import { createKnex } from '../dist/media/database.js';
-import { MediaRepository } from '../dist/media/repository.js';
-import { runMigrations } from '../dist/process/release.js';
+import { createKnex } from '../src/media/database.js';
+import { MediaRepository } from '../src/media/repository.js';
+import { runMigrations } from '../src/process/release.js';
 
 const { values } = parseArgs({
   options: {
