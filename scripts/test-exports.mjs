@@ -5,12 +5,11 @@
 // (tooling/export-example/src/exports.ts). It runs before the compose matrix, whose budget
 // logic then counts the time it took.
 //   COMPOSE_MATRIX_IMAGES `local` (default: stand-ins) or `official`, as for the matrix
-//   COMPOSE_EXPORTS_JOBS  cells at a time (default: 2 where the machine has 2 CPUs and the
-//                         memory for two cells, else 1; see exportJobs)
+//   COMPOSE_EXPORTS_JOBS  cells at a time (default: the exports tool's, the compose
+//                         harness's jobs rule capped at 2)
 // Without a Docker engine it says so plainly; under CI=true that is a failure.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { availableParallelism, freemem } from 'node:os';
 import { join } from 'node:path';
 import { root } from './lib/workspace.mjs';
 
@@ -20,24 +19,6 @@ function engineReachable() {
     timeout: 30_000,
   });
   return result.status === 0 && result.stdout.trim() !== '';
-}
-
-const GIB = 1024 ** 3;
-
-/**
- * Two export cells at a time where the machine allows it (the compose harness's rule for
- * jobs: a CPU and 1.5 GiB of free memory per cell, 1 GiB kept back), never more: each cell
- * builds its own image, and two builds already fill two cores. The cells share nothing
- * (own project, ports, scratch directory, database), so two at a time is as safe as one.
- */
-export function exportJobs(
-  env = process.env,
-  machine = { cpus: availableParallelism(), freeBytes: freemem() },
-) {
-  const forced = Number(env.COMPOSE_EXPORTS_JOBS);
-  if (Number.isInteger(forced) && forced >= 1) return forced;
-  const byMemory = Math.floor((machine.freeBytes - GIB) / (1.5 * GIB));
-  return Math.max(1, Math.min(2, machine.cpus, byMemory));
 }
 
 export function exportedRepositories({ ci }) {
@@ -51,13 +32,12 @@ export function exportedRepositories({ ci }) {
   mkdirSync(reports, { recursive: true });
   const args = [
     join(root, 'tooling', 'export-example', 'src', 'exports.ts'),
-    '--jobs',
-    String(exportJobs()),
     '--images',
     process.env.COMPOSE_MATRIX_IMAGES || 'local',
     '--json',
     join(reports, 'exports.json'),
   ];
+  if (process.env.COMPOSE_EXPORTS_JOBS) args.push('--jobs', process.env.COMPOSE_EXPORTS_JOBS);
   const started = Date.now();
   console.log(`> node ${args.join(' ')}`);
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

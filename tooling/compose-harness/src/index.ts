@@ -37,6 +37,7 @@ export {
   parseComposeConfig,
   renderOverride,
 } from './override.js';
+export { defaultJobs } from './parallelism.js';
 export { type Cell, type Coverage, cellLabel, githubMatrix, planCells } from './plan.js';
 export { renderJson, renderMarkdown, renderTable, type Summary, summarize } from './report.js';
 export { type CellResult, runCell } from './run-cell.js';

@@ -8,6 +8,9 @@
 //   node tooling/export-example/src/exports.ts [--app express,koa] [--images local|official]
 //        [--jobs N] [--json FILE] [--keep]
 //
+// --jobs defaults to the compose harness's rule (a CPU and the memory for one cell each),
+// at most 2: every cell builds its own image, and two builds already fill two cores.
+//
 // Needs a Docker engine and the workspace built (the harness and the contract suite run
 // from their dist/). Prints the harness's summary table with `export-<app>` rows and the
 // seconds one export + build + boot took per app.
@@ -23,6 +26,7 @@ import {
   type Cell,
   type CellResult,
   type DatabaseKind,
+  defaultJobs,
   detectCompose,
   imageVariables,
   loadManifest,
@@ -108,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     options: {
       app: { type: 'string', multiple: true },
       images: { type: 'string', default: 'local' },
-      jobs: { type: 'string', default: '1' },
+      jobs: { type: 'string' },
       json: { type: 'string' },
       markdown: { type: 'string' },
       keep: { type: 'boolean', default: false },
@@ -194,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
         onPhase: (cell, phase) => log(`${cell.id.padEnd(36)} ${phase}`),
       },
       {
-        jobs: Math.max(1, Number(values.jobs) || 1),
+        jobs: Math.max(1, Number(values.jobs) || Math.min(2, defaultJobs())),
         keepImages: values.keep,
         onResult: (result) => {
           if (!result.ok)
